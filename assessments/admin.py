@@ -1,0 +1,96 @@
+from django.contrib import admin
+
+from .models import Answer, Assessment, Dimension, Question, Questionnaire, Respondent
+
+
+class PublishedReadOnlyMixin:
+    """Published question banks are immutable: every field read-only, no add or delete."""
+
+    def _published(self, obj) -> bool:
+        questionnaire = getattr(obj, "questionnaire", obj)
+        return bool(questionnaire and questionnaire.published_at)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and self._published(obj):
+            return [f.name for f in self.model._meta.fields]
+        return super().get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self._published(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class PublishedInlineMixin(PublishedReadOnlyMixin):
+    def has_add_permission(self, request, obj=None):
+        return not (obj is not None and self._published(obj))
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj is not None and self._published(obj))
+
+
+class DimensionInline(PublishedInlineMixin, admin.TabularInline):
+    model = Dimension
+    extra = 0
+    fields = ["order", "code", "name", "description"]
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(PublishedReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["title", "slug", "version", "published_at", "created_at"]
+    list_filter = ["slug", "published_at"]
+    search_fields = ["title", "slug"]
+    readonly_fields = ["content_hash"]
+    inlines = [DimensionInline]
+
+
+@admin.register(Dimension)
+class DimensionAdmin(PublishedReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "questionnaire", "order"]
+    list_filter = ["questionnaire"]
+    search_fields = ["code", "name"]
+    list_select_related = ["questionnaire"]
+
+
+@admin.register(Question)
+class QuestionAdmin(PublishedReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["code", "dimension", "scale", "reverse", "ceo_text", "questionnaire"]
+    list_filter = ["questionnaire", "dimension__code", "scale", "reverse"]
+    search_fields = ["code", "ceo_text", "ciso_text"]
+    list_select_related = ["questionnaire", "dimension"]
+
+
+class RespondentInline(admin.TabularInline):
+    model = Respondent
+    extra = 0
+    fields = ["role", "name", "email", "invited_at", "opened_at", "submitted_at", "revoked_at"]
+    readonly_fields = ["invited_at", "opened_at", "submitted_at", "revoked_at"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["title", "organization", "status", "questionnaire", "due_date", "created_at"]
+    list_filter = ["status", "questionnaire", "organization"]
+    search_fields = ["title", "code", "organization__name"]
+    readonly_fields = ["code", "opened_at"]
+    list_select_related = ["organization", "questionnaire"]
+    autocomplete_fields = ["organization", "created_by"]
+    inlines = [RespondentInline]
+
+
+@admin.register(Respondent)
+class RespondentAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "role", "name", "email", "invited_at", "submitted_at"]
+    list_filter = ["role", "submitted_at", "revoked_at"]
+    search_fields = ["name", "email", "assessment__title", "assessment__organization__name"]
+    readonly_fields = ["token_hash", "token_expires_at", "opened_at", "started_at", "submitted_at"]
+    list_select_related = ["assessment", "assessment__organization"]
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ["respondent", "question", "value", "dont_know", "updated_at"]
+    list_filter = ["dont_know", "respondent__role"]
+    search_fields = ["question__code", "respondent__email", "comment"]
+    list_select_related = ["respondent", "question"]
+    raw_id_fields = ["respondent", "question"]

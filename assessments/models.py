@@ -1,0 +1,201 @@
+"""Question banks (versioned, immutable once published) and assessment rounds with their
+respondents and answers."""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from organizations.models import Organization
+
+
+def new_public_code() -> str:
+    """An unguessable identifier for URLs (about 96 bits); never a sequential id."""
+    return secrets.token_urlsafe(12)
+
+
+class Questionnaire(models.Model):
+    slug = models.SlugField(max_length=80)
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    # SHA-256 of the canonical source file: the same version loaded twice must be identical.
+    content_hash = models.CharField(max_length=64, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="unique_questionnaire_version")
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.slug}@{self.version})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def label(self) -> str:
+        return f"{self.slug}@{self.version}"
+
+
+class Dimension(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="dimensions"
+    )
+    code = models.CharField(max_length=10)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["questionnaire", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "code"], name="unique_dimension_code")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Question(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="questions"
+    )
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="questions")
+    code = models.CharField(max_length=10)
+    ceo_text = models.TextField("CEO wording")
+    ciso_text = models.TextField("CISO wording")
+    scale = models.CharField(max_length=10, help_text="Scale code from the bank file, e.g. A.")
+    anchors = models.JSONField(help_text="The five anchor labels, for values 1 to 5.")
+    reverse = models.BooleanField(default=False, help_text="Higher is worse.")
+    references = models.JSONField(default=list, blank=True)
+    benchmark_ids = models.JSONField(default=list, blank=True)
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["questionnaire", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "code"], name="unique_question_code")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.ceo_text[:60]}"
+
+    def text_for(self, role: str) -> str:
+        return self.ceo_text if role == Respondent.Role.CEO else self.ciso_text
+
+    def anchor(self, value: int | None) -> str:
+        return self.anchors[value - 1] if value else ""
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        SCORED = "scored", "Scored"
+        CLOSED = "closed", "Closed"
+
+    code = models.CharField(max_length=32, unique=True, default=new_public_code, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="assessments"
+    )
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="assessments"
+    )
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    due_date = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assessments_created",
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The dashboard lists an organisation's rounds, newest first.
+            models.Index(fields=["organization", "-created_at"], name="assessment_org_recent"),
+            # The sweeper looks for rounds by status.
+            models.Index(fields=["status"], name="assessment_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.organization})"
+
+
+class Respondent(models.Model):
+    class Role(models.TextChoices):
+        CEO = "ceo", "CEO"
+        CISO = "ciso", "CISO"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="respondents")
+    role = models.CharField(max_length=4, choices=Role.choices)
+    name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField()
+    # SHA-256 (hex) of the link's token; the raw token exists only in the email sent.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(default=0)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assessment", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "role"], name="unique_respondent_role")
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.name or self.email}"
+
+
+class Answer(models.Model):
+    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    value = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    dont_know = models.BooleanField(default=False)
+    comment = models.TextField(blank=True, max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["respondent", "question__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["respondent", "question"], name="unique_answer"),
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=True) | models.Q(value__gte=1, value__lte=5),
+                name="answer_value_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(dont_know=True, value__isnull=False),
+                name="answer_value_or_dont_know",
+            ),
+        ]
+
+    def __str__(self):
+        shown = "don't know" if self.dont_know else self.value
+        return f"{self.respondent} {self.question.code}: {shown}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.dont_know or self.value is not None

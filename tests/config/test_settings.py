@@ -1,0 +1,144 @@
+"""Settings come from the environment; a bad value names the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config import env
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def environ(monkeypatch):
+    def set_(**values):
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+
+    return set_
+
+
+def test_it_names_the_variable_of_a_bad_integer(environ):
+    environ(CELERY_TASK_TIME_LIMIT="ninety")
+    with pytest.raises(ImproperlyConfigured, match="CELERY_TASK_TIME_LIMIT"):
+        env.env_int("CELERY_TASK_TIME_LIMIT", 90)
+
+
+def test_it_names_the_variable_of_a_bad_boolean(environ):
+    environ(DEBUG="maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        env.env_bool("DEBUG", True)
+
+
+def test_it_names_a_missing_required_variable(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY is required"):
+        env.env_str("SECRET_KEY")
+
+
+def test_it_rejects_a_database_url_of_the_wrong_kind(environ):
+    environ(DATABASE_URL="mysql://root@localhost/parley")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        env.env_database_url()
+
+
+def test_it_parses_a_postgres_url(environ):
+    environ(DATABASE_URL="postgres://parley:secret@db.internal:6543/parley")
+    parsed = env.env_database_url()
+    assert parsed["ENGINE"] == "django.db.backends.postgresql"
+    assert (parsed["HOST"], parsed["PORT"], parsed["NAME"]) == ("db.internal", 6543, "parley")
+
+
+def test_it_rejects_a_broker_that_is_not_redis(environ):
+    environ(CELERY_BROKER_URL="amqp://guest@localhost//")
+    with pytest.raises(ImproperlyConfigured, match="CELERY_BROKER_URL"):
+        env.env_redis_url("CELERY_BROKER_URL", "")
+
+
+def test_it_reads_lists_and_choices(environ):
+    environ(ALLOWED_HOSTS="parley.example.com, www.parley.example.com", REPORT_PAGE_SIZE="Legal")
+    assert env.env_list("ALLOWED_HOSTS") == ["parley.example.com", "www.parley.example.com"]
+    with pytest.raises(ImproperlyConfigured, match="REPORT_PAGE_SIZE"):
+        env.env_choice("REPORT_PAGE_SIZE", ("A4", "Letter"), "A4")
+
+
+def _load_settings(module: str, **values) -> subprocess.CompletedProcess:
+    """Import a settings module in a fresh interpreter with exactly these variables."""
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    code = (
+        "import django, os; from django.conf import settings; django.setup(); "
+        "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER, "
+        "settings.DEBUG, settings.EMAIL_BACKEND)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": module, **values},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_embedded_default_needs_no_configuration():
+    done = _load_settings("config.settings.base")
+    assert done.returncode == 0, done.stderr
+    engine, eager, debug, email = done.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert (eager, debug) == ("True", "True")
+    assert email.endswith("console.EmailBackend")
+
+
+def test_a_broker_url_turns_off_in_process_tasks():
+    done = _load_settings("config.settings.base", CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[1] == "False"
+
+
+def test_a_database_url_switches_to_postgres_with_health_checks():
+    code = "from config.settings import base as s; d = s.DATABASES['default']; "
+    code += "print(d['ENGINE'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "DATABASE_URL": "postgres://u@h:5432/d"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["django.db.backends.postgresql", "60", "True"]
+
+
+PRODUCTION_ENV = {
+    "SECRET_KEY": "k" * 60,
+    "ALLOWED_HOSTS": "parley.example.com",
+    "DATABASE_URL": "postgres://u@h/d",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+@pytest.mark.parametrize(
+    ("missing", "values"),
+    [
+        ("SECRET_KEY", {"SECRET_KEY": ""}),
+        ("ALLOWED_HOSTS", {"ALLOWED_HOSTS": ""}),
+        ("DATABASE_URL", {"DATABASE_URL": ""}),
+        ("CELERY_BROKER_URL", {"CELERY_BROKER_URL": ""}),
+    ],
+)
+def test_production_refuses_to_start_without(missing, values):
+    done = _load_settings("config.settings.production", **{**PRODUCTION_ENV, **values})
+    assert done.returncode != 0
+    assert "ImproperlyConfigured" in done.stderr
+    assert missing in done.stderr
+
+
+def test_production_starts_with_the_required_variables():
+    done = _load_settings("config.settings.production", **PRODUCTION_ENV)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[:3] == ["django.db.backends.postgresql", "False", "False"]

@@ -22,6 +22,11 @@ def enqueue(task, *args, **kwargs) -> bool:
             "broker unavailable: %s%r not enqueued; a sweeper will retry", task.name, args
         )
         return False
+    except Exception:
+        # Only reachable in the in-process mode, where the task runs right here: its failure
+        # is the task's (recorded by it, retried by the sweeper), not the request's.
+        logger.exception("in-process task %s%r failed", task.name, args)
+        return False
 
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:

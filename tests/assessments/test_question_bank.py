@@ -109,3 +109,13 @@ def test_a_file_that_is_not_json_gets_a_clear_error(tmp_path):
     path.write_text("{ not json")
     with pytest.raises(CommandError, match="not valid JSON"):
         call_command("load_question_bank", str(path))
+
+
+def test_the_completed_assessment_factory_answers_every_item(questionnaire):
+    from tests.factories import completed_assessment
+
+    assessment = completed_assessment(questionnaire, ceo=(5, "dk"), ciso=(1,))
+    ceo, ciso = assessment.respondents.order_by("role")
+    assert ceo.answers.count() == ciso.answers.count() == 44
+    assert ceo.answers.filter(dont_know=True).count() == 22
+    assert all(r.submitted_at for r in (ceo, ciso))

@@ -48,7 +48,7 @@ test: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/bandit -q -c pyproject.toml -r config organizations assessments alignment reports
+	$(VENV)/bin/bandit -q -ll -c pyproject.toml -r config organizations assessments alignment reports
 
 ## make bench: print the benchmark figures (see bench/README.md)
 bench: install-dev

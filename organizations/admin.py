@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import Membership, Organization, User
+from .models import AuditEvent, Membership, Organization, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -46,3 +46,23 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "organization__name"]
     autocomplete_fields = ["user", "organization"]
     list_select_related = ["user", "organization"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log is append-only: visible here, never added, edited or deleted."""
+
+    list_display = ["created_at", "action", "actor_label", "organization", "target", "ip_address"]
+    list_filter = ["action", "organization", "created_at"]
+    search_fields = ["actor_label", "target", "ip_address", "organization__name"]
+    list_select_related = ["organization"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -110,3 +110,47 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} of {self.organization}"
+
+
+class AuditEvent(models.Model):
+    """An append-only record of who did what, to which organisation, when and from where."""
+
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_OUT = "sign_out", "Signed out"
+        SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+        ACCESS_DENIED = "access_denied", "Access denied"
+        INVITATION_SENT = "invitation_sent", "Invitation sent"
+        LINK_OPENED = "link_opened", "Invitation link opened"
+        ANSWERS_SUBMITTED = "answers_submitted", "Answers submitted"
+        ASSESSMENT_REOPENED = "assessment_reopened", "Assessment reopened"
+        REPORT_DOWNLOADED = "report_downloaded", "Report downloaded"
+        EXPORT_DOWNLOADED = "export_downloaded", "Export downloaded"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    # Who, in words that survive the user's deletion: an email, or "CEO (invitation link)".
+    actor_label = models.CharField(max_length=254, blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    target = models.CharField(max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The organisation admin's audit page lists one organisation's events, newest first.
+            models.Index(fields=["organization", "-created_at"], name="audit_org_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()}"

@@ -1,0 +1,80 @@
+"""Writes for organisations and their members. Plain functions `<noun>_<verb>`."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from .models import Membership, Organization, User
+
+
+@transaction.atomic
+def organization_create(*, creator: User, name, slug, sector="", size_band="", region=""):
+    """Create a client organisation; its creator becomes its consultant."""
+    organization = Organization(
+        name=name, slug=slug, sector=sector, size_band=size_band, region=region
+    )
+    organization.full_clean()
+    organization.save()
+    Membership.objects.create(
+        user=creator, organization=organization, role=Membership.Role.CONSULTANT
+    )
+    return organization
+
+
+@dataclass(frozen=True)
+class InviteOutcome:
+    membership: Membership
+    created_user: bool
+    already_member: bool
+
+
+@transaction.atomic
+def colleague_invite(*, organization, inviter, email, role, full_name="") -> InviteOutcome:
+    """Give a colleague a role in the organisation and tell them by email.
+
+    A new address gets an account without a password and a link to choose one (the password
+    reset mechanism, valid PASSWORD_RESET_TIMEOUT); an existing member keeps their role.
+    """
+    user, created_user = User.objects.get_or_create(
+        email__iexact=email, defaults={"email": email.lower(), "full_name": full_name}
+    )
+    if created_user:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    membership, created = Membership.objects.get_or_create(
+        user=user, organization=organization, defaults={"role": role}
+    )
+    if created:
+        link = _set_password_link(user) if created_user else None
+        transaction.on_commit(lambda: _send_invite(organization, inviter, user, link))
+    return InviteOutcome(membership, created_user, already_member=not created)
+
+
+def _set_password_link(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return settings.PARLEY_BASE_URL + path
+
+
+def _send_invite(organization, inviter, user, link) -> None:
+    ctx = {
+        "organization": organization,
+        "inviter": inviter,
+        "user": user,
+        "set_password_link": link,
+        "login_url": settings.PARLEY_BASE_URL + reverse("login"),
+    }
+    subject = render_to_string("emails/colleague_invite-subject.txt", ctx).strip()
+    text = render_to_string("emails/colleague_invite-body.txt", ctx)
+    html = render_to_string("emails/colleague_invite-body.html", ctx)
+    message = EmailMultiAlternatives(subject, text, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()

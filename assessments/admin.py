@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Answer, Assessment, Dimension, Question, Questionnaire, Respondent
+from .models import (
+    Answer,
+    Assessment,
+    Dimension,
+    Invitation,
+    Question,
+    Questionnaire,
+    Respondent,
+)
 
 
 class PublishedReadOnlyMixin:
@@ -78,13 +86,36 @@ class AssessmentAdmin(admin.ModelAdmin):
     inlines = [RespondentInline]
 
 
+class InvitationInline(admin.TabularInline):
+    """Links are issued through the product (or its commands), never typed in the admin;
+    the token hash is not shown."""
+
+    model = Invitation
+    extra = 0
+    fields = ["kind", "email", "created_at", "sent_at", "revoked_at", "attempts", "last_error"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Respondent)
 class RespondentAdmin(admin.ModelAdmin):
     list_display = ["assessment", "role", "name", "email", "invited_at", "submitted_at"]
     list_filter = ["role", "submitted_at", "revoked_at"]
     search_fields = ["name", "email", "assessment__title", "assessment__organization__name"]
-    readonly_fields = ["token_hash", "token_expires_at", "opened_at", "started_at", "submitted_at"]
+    readonly_fields = [
+        "token_expires_at",
+        "invited_at",
+        "opened_at",
+        "started_at",
+        "submitted_at",
+        "reminder_count",
+        "last_reminded_at",
+    ]
     list_select_related = ["assessment", "assessment__organization"]
+    inlines = [InvitationInline]
 
 
 @admin.register(Answer)

@@ -2,17 +2,34 @@
 respondents and answers."""
 
 import secrets
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from organizations.models import Organization
 
 
+def end_of_day(day: date | None) -> datetime | None:
+    """The first moment after `day` in the site's time zone (a due date is inclusive)."""
+    if day is None:
+        return None
+    return datetime.combine(
+        day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
+    )
+
+
 def new_public_code() -> str:
-    """An unguessable identifier for URLs (about 96 bits); never a sequential id."""
-    return secrets.token_urlsafe(12)
+    """An unguessable identifier for URLs (about 96 bits); never a sequential id.
+
+    It never starts with "-", which command lines would read as an option.
+    """
+    while True:
+        code = secrets.token_urlsafe(12)
+        if code[0] != "-":
+            return code
 
 
 class Questionnaire(models.Model):
@@ -144,9 +161,12 @@ class Respondent(models.Model):
     role = models.CharField(max_length=4, choices=Role.choices)
     name = models.CharField(max_length=150, blank=True)
     email = models.EmailField()
-    # SHA-256 (hex) of the link's token; the raw token exists only in the email sent.
-    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # The personal links themselves are Invitation rows (one per email sent, each with its
+    # own token hash). Every live link of a respondent stops working at this moment; sending
+    # a new link moves it later (see assessments.invitations.access_expiry).
     token_expires_at = models.DateTimeField(null=True, blank=True)
+    # Set when the consultant withdraws every link and sends no new one yet; cleared when a
+    # new link is sent. A revoked respondent can neither answer nor be reminded.
     revoked_at = models.DateTimeField(null=True, blank=True)
     invited_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
@@ -165,6 +185,76 @@ class Respondent(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} {self.name or self.email}"
+
+    @property
+    def access_expires_at(self):
+        """When this respondent's links stop working: the later of the stored expiry and the
+        end of the due date (so a link never expires before the round is due, even when the
+        due date moves later). None before any link was issued."""
+        due_end = end_of_day(self.assessment.due_date)
+        candidates = [moment for moment in (self.token_expires_at, due_end) if moment]
+        return max(candidates) if candidates else None
+
+    def access_expired(self, now=None) -> bool:
+        expires_at = self.access_expires_at
+        return expires_at is not None and expires_at <= (now or timezone.now())
+
+    @property
+    def other_role(self) -> str:
+        return self.Role.CISO if self.role == self.Role.CEO else self.Role.CEO
+
+    def get_other_role_display(self) -> str:
+        return self.Role(self.other_role).label
+
+
+class Invitation(models.Model):
+    """One personal link: an emailed invitation, resend or reminder, or a link printed by a
+    command. Each carries its own random token; the database keeps only its SHA-256, set when
+    the email is actually sent (so a link exists only once it has left). All of a
+    respondent's live links open the same questionnaire and expire together
+    (Respondent.token_expires_at)."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", "Invitation"
+        REMINDER = "reminder", "Reminder"
+        PRINTED = "printed", "Link printed by a command"
+
+    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="invitations")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    email = models.EmailField(help_text="The address the link was sent to.")
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The sweeper re-enqueues invitations whose email has not gone out.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_unsent",
+            ),
+        ]
+        # Lookup of a link by token_hash is served by its unique index.
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.respondent}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.token_hash is not None and self.revoked_at is None
 
 
 class Answer(models.Model):

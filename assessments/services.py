@@ -1,12 +1,22 @@
-"""Writes for question banks and assessments. Plain functions `<noun>_<verb>`."""
+"""Writes for question banks, assessments, respondents and answers. Plain functions
+`<noun>_<verb>` with keyword-only arguments. Invitations and reminders (the emails) are in
+assessments.invitations."""
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db import transaction
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import dateformat, timezone
 
-from .models import Dimension, Question, Questionnaire
+from config.tasking import enqueue_on_commit
+
+from .errors import AnswerRefused, AnswersLocked, IncompleteAnswers
+from .models import Answer, Assessment, Dimension, Question, Questionnaire, Respondent
 from .question_bank import BankData, BankError
+
+COMMENT_MAX_LENGTH = 4000
 
 
 @dataclass(frozen=True)
@@ -78,3 +88,326 @@ def _question(questionnaire, dimension, item, order) -> Question:
         benchmark_ids=list(item.benchmarks),
         order=order,
     )
+
+
+# --- Assessments ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    """An executive as the consultant types them in."""
+
+    email: str
+    name: str = ""
+
+
+def _clean_email(email: str) -> str:
+    return (email or "").strip()
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    organization,
+    questionnaire: Questionnaire,
+    title: str,
+    due_date: date | None,
+    ceo: Person,
+    ciso: Person,
+    created_by=None,
+) -> Assessment:
+    """A draft assessment with its CEO and CISO. Nothing is sent until it is opened."""
+    if not questionnaire.is_published:
+        raise ValidationError({"questionnaire": "Only a published questionnaire can be used."})
+    if due_date is not None and due_date < timezone.localdate():
+        raise ValidationError({"due_date": "The due date is in the past."})
+    if _clean_email(ceo.email).lower() == _clean_email(ciso.email).lower():
+        raise ValidationError(
+            {"ciso_email": "The CEO and the CISO need different email addresses."}
+        )
+    assessment = Assessment(
+        organization=organization,
+        questionnaire=questionnaire,
+        title=title.strip(),
+        due_date=due_date,
+        created_by=created_by,
+        status=Assessment.Status.DRAFT,
+    )
+    assessment.full_clean()
+    assessment.save()
+    for role, person in ((Respondent.Role.CEO, ceo), (Respondent.Role.CISO, ciso)):
+        respondent = Respondent(
+            assessment=assessment,
+            role=role,
+            name=person.name.strip(),
+            email=_clean_email(person.email),
+        )
+        respondent.full_clean()
+        respondent.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_open(*, assessment: Assessment, by=None, send_invitations: bool = True):
+    """Open a draft round and (by default) email each executive their own link.
+
+    Idempotent: opening an open round again sends nothing (use a resend for that).
+    """
+    from .invitations import invitation_queue
+
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.status == Assessment.Status.OPEN:
+        return locked
+    if locked.status != Assessment.Status.DRAFT:
+        raise ValidationError(f"This assessment is {locked.get_status_display().lower()}.")
+    locked.status = Assessment.Status.OPEN
+    locked.opened_at = timezone.now()
+    locked.save(update_fields=["status", "opened_at", "updated_at"])
+    assessment.status, assessment.opened_at = locked.status, locked.opened_at
+    if send_invitations:
+        for respondent in locked.respondents.all():
+            invitation_queue(respondent=respondent, kind="invitation", by=by)
+    return locked
+
+
+# --- Answers ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    question: Question
+    value: int | None
+    dont_know: bool
+    comment: str
+
+
+def _refuse_locked(respondent: Respondent, now) -> None:
+    """Raise AnswersLocked when the respondent may no longer change answers."""
+    assessment = respondent.assessment
+    if respondent.submitted_at:
+        submitted = dateformat.format(timezone.localtime(respondent.submitted_at), "j F Y")
+        raise AnswersLocked(
+            f"Your answers were submitted on {submitted} and can no longer be changed."
+        )
+    if respondent.revoked_at:
+        raise AnswersLocked("This link has been withdrawn; your answers cannot be changed.")
+    if assessment.status != Assessment.Status.OPEN:
+        raise AnswersLocked("This assessment is not open for answers.")
+    if respondent.access_expired(now):
+        raise AnswersLocked("This link has expired; your answers cannot be changed.")
+
+
+def _check_answer(respondent: Respondent, entry: AnswerInput) -> None:
+    question = entry.question
+    if question.questionnaire_id != respondent.assessment.questionnaire_id:
+        raise AnswerRefused(f"Item {question.code} is not part of your questionnaire.")
+    value = entry.value
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise AnswerRefused(f"Item {question.code}: the answer must be a number from 1 to 5.")
+    if value is not None and not 1 <= value <= 5:
+        raise AnswerRefused(f"Item {question.code}: the answer must be a number from 1 to 5.")
+    if entry.dont_know and value is not None:
+        raise AnswerRefused(
+            f"Item {question.code}: choose an answer or \u201cDon\u2019t know\u201d, not both."
+        )
+    if "\x00" in entry.comment:
+        # PostgreSQL cannot store NUL characters in text; no keyboard types one.
+        raise AnswerRefused(f"Item {question.code}: the comment contains a null character.")
+    if len(entry.comment) > COMMENT_MAX_LENGTH:
+        raise AnswerRefused(
+            f"Item {question.code}: the comment is longer than {COMMENT_MAX_LENGTH} characters."
+        )
+
+
+def answers_save(*, respondent: Respondent, entries: list[AnswerInput]) -> list[Answer]:
+    """Save (insert or replace) several answers of one respondent, all or none.
+
+    Every entry is validated before anything is written. The write locks the respondent's
+    row with an UPDATE that re-checks it is still open for answers (waiting for a concurrent
+    submit to finish), so an answer can never land after a submit; then one INSERT … ON
+    CONFLICT writes all the answers. No full_clean: its uniqueness check would cost a query
+    per answer, and the upsert is that check; the values are validated above and by the
+    table's check constraints.
+    """
+    now = timezone.now()
+    _refuse_locked(respondent, now)
+    for entry in entries:
+        _check_answer(respondent, entry)
+    ids = _write_answers(respondent, entries, now)
+    if ids is None:
+        fresh = Respondent.objects.select_related("assessment").get(pk=respondent.pk)
+        _refuse_locked(fresh, now)
+        raise AnswersLocked("Your answers can no longer be changed.")  # pragma: no cover
+    if respondent.started_at is None:
+        respondent.started_at = now
+    return [
+        Answer(
+            pk=ids.get(entry.question.pk),
+            respondent=respondent,
+            question=entry.question,
+            value=entry.value,
+            dont_know=entry.dont_know,
+            comment=entry.comment,
+        )
+        for entry in entries
+    ]
+
+
+# The autosave's write, as SQL written once: compiling it through the ORM on every request
+# would cost more CPU than the database spends on it (see bench/bench_questionnaire.py).
+# Only table names from the models and %s placeholders are put into these strings; every
+# value goes through the driver's parameters (hence the nosec markers for bandit's B608).
+_ANSWER_COLUMNS = "respondent_id, question_id, value, dont_know, comment, created_at, updated_at"
+_ON_CONFLICT = (
+    "ON CONFLICT (respondent_id, question_id) DO UPDATE SET value = excluded.value, "
+    "dont_know = excluded.dont_know, comment = excluded.comment, "
+    "updated_at = excluded.updated_at"
+)
+_STILL_OPEN = (
+    f"UPDATE {Respondent._meta.db_table} "  # nosec B608
+    "SET started_at = COALESCE(started_at, %s), updated_at = %s "
+    "WHERE id = %s AND submitted_at IS NULL AND revoked_at IS NULL"
+)
+# PostgreSQL: lock-and-check and upsert in one statement, so one round trip and no
+# BEGIN/COMMIT; the INSERT has rows only if the UPDATE returned the respondent.
+_WRITE_POSTGRESQL = (
+    f"WITH still_open AS ({_STILL_OPEN} RETURNING id) "  # nosec B608
+    f"INSERT INTO {Answer._meta.db_table} ({_ANSWER_COLUMNS}) "
+    "SELECT still_open.id, v.question_id, v.value, v.dont_know, v.comment, %s, %s "
+    "FROM still_open, (VALUES {rows}) AS v (question_id, value, dont_know, comment) "
+    f"{_ON_CONFLICT} RETURNING id, question_id"
+)
+_WRITE_POSTGRESQL_ROW = "(%s::bigint, %s::smallint, %s::boolean, %s::text)"
+# Elsewhere (SQLite): the same two steps in a transaction.
+_UPSERT = (
+    f"INSERT INTO {Answer._meta.db_table} ({_ANSWER_COLUMNS}) "  # nosec B608
+    f"VALUES {{rows}} {_ON_CONFLICT}"
+)
+
+
+def _write_answers(respondent, entries: list[AnswerInput], now) -> dict[int, int] | None:
+    """Write the answers; returns {question id: answer id}, or None (nothing written) when
+    the respondent is no longer open for answers."""
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    opened = [stamp, stamp, respondent.pk]
+    if connection.vendor == "postgresql":
+        rows = ", ".join([_WRITE_POSTGRESQL_ROW] * len(entries))
+        values = [v for e in entries for v in (e.question.pk, e.value, e.dont_know, e.comment)]
+        with connection.cursor() as cursor:
+            cursor.execute(_WRITE_POSTGRESQL.format(rows=rows), [*opened, stamp, stamp, *values])
+            written = cursor.fetchall()
+        return {question_id: pk for pk, question_id in written} if written else None
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_STILL_OPEN, opened)
+        if not cursor.rowcount:
+            return None
+        rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(entries))
+        values = [
+            v
+            for e in entries
+            for v in (respondent.pk, e.question.pk, e.value, e.dont_know, e.comment, stamp, stamp)
+        ]
+        returning = connection.features.can_return_rows_from_bulk_insert
+        cursor.execute(
+            _UPSERT.format(rows=rows) + (" RETURNING id, question_id" if returning else ""), values
+        )
+        return {question_id: pk for pk, question_id in cursor.fetchall()} if returning else {}
+
+
+def answer_save(
+    *,
+    respondent: Respondent,
+    question: Question,
+    value: int | None,
+    dont_know: bool,
+    comment: str = "",
+) -> Answer:
+    """Save one answer (insert or replace on respondent and question).
+
+    Refuses (AnswersLocked) once the respondent has submitted, or is revoked, expired or the
+    round is not open; refuses (AnswerRefused) a value outside 1..5, an answer together with
+    "don't know", or a question of another questionnaire.
+    """
+    entry = AnswerInput(question, value, bool(dont_know), comment or "")
+    return answers_save(respondent=respondent, entries=[entry])[0]
+
+
+def missing_question_codes(respondent: Respondent) -> list[str]:
+    """Codes of the items that have neither a value nor "don't know", in order."""
+    complete = Answer.objects.filter(respondent=respondent).filter(
+        Q(value__isnull=False) | Q(dont_know=True)
+    )
+    return list(
+        Question.objects.filter(questionnaire_id=respondent.assessment.questionnaire_id)
+        .exclude(pk__in=complete.values("question_id"))
+        .order_by("order")
+        .values_list("code", flat=True)
+    )
+
+
+@transaction.atomic
+def respondent_submit(*, respondent: Respondent) -> Respondent:
+    """Submit a respondent's answers; they are locked from then on.
+
+    Both respondents' rows are locked (in a fixed order, so two submits cannot deadlock):
+    when this submit completes the pair, scoring is enqueued once the transaction commits.
+    Idempotent: submitting again changes nothing; the caller sees it from `submitted_at`
+    having been set before the call. Refuses (IncompleteAnswers) unless every item is
+    answered or marked "don't know", and (AnswersLocked) when revoked, expired or not open.
+    """
+    rows = list(
+        Respondent.objects.select_for_update()
+        .filter(assessment_id=respondent.assessment_id)
+        .order_by("role")
+    )
+    locked = next(row for row in rows if row.pk == respondent.pk)
+    if locked.submitted_at:
+        respondent.submitted_at = locked.submitted_at
+        return respondent
+    locked.assessment = respondent.assessment
+    now = timezone.now()
+    _refuse_locked(locked, now)
+    missing = missing_question_codes(locked)
+    if missing:
+        raise IncompleteAnswers(missing)
+    locked.submitted_at = now
+    locked.save(update_fields=["submitted_at", "updated_at"])
+    respondent.submitted_at = now
+    if len(rows) == 2 and all(row.submitted_at for row in rows):
+        from alignment.tasks import score_assessment
+
+        enqueue_on_commit(score_assessment, respondent.assessment_id)
+    return respondent
+
+
+# --- Respondents (consultant actions) ---------------------------------------------------
+
+
+@transaction.atomic
+def respondent_change_email(
+    *, respondent: Respondent, email: str, name: str | None = None, by=None
+):
+    """Change an executive's address (and name). When the address changes, every link sent
+    to the old one is revoked and, in an open round, a new invitation goes to the new one."""
+    from .invitations import LINK_STATUSES, invitation_queue, links_revoke
+
+    email = _clean_email(email)
+    other = (
+        Respondent.objects.filter(assessment_id=respondent.assessment_id)
+        .exclude(pk=respondent.pk)
+        .values_list("email", flat=True)
+        .first()
+    )
+    if other and other.lower() == email.lower():
+        raise ValidationError({"email": "The CEO and the CISO need different email addresses."})
+    changed = email.lower() != respondent.email.lower()
+    respondent.email = email
+    if name is not None:
+        respondent.name = name.strip()
+    respondent.full_clean()
+    respondent.save()
+    if changed and respondent.assessment.status != Assessment.Status.DRAFT:
+        links_revoke(respondent=respondent)
+        if respondent.assessment.status in LINK_STATUSES:
+            invitation_queue(respondent=respondent, kind="invitation", by=by)
+    return respondent

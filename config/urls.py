@@ -14,6 +14,13 @@ urlpatterns = [
     path("accounts/login/", org_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # The PDF report: /organisations/<slug>/assessments/<code>/report/… and /r/<token>/report.pdf
+    path("", include("reports.urls")),
     path("organisations/", include("organizations.urls")),
+    path("organisations/<slug:org_slug>/assessments/", include("assessments.urls")),
+    path("r/<str:token>/", include("assessments.respondent_urls")),
+    path("", include("alignment.urls")),
+    # The consultant's workspace: workshop, gap map, rounds, actions, portfolio, exports.
+    path("", include("alignment.workshop.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -108,3 +108,213 @@ def completed_assessment(questionnaire, *, organization=None, ceo=(4,), ciso=(2,
             respondent.submitted_at = timezone.now()
             respondent.save(update_fields=["submitted_at"])
     return assessment
+
+
+# --- A realistic assessment: the PDF report's tests, its benchmark and its visual checks ------
+
+# A CEO keen on GenAI and a more sceptical CISO, with a few "don't know"s on both sides, so the
+# report shows every kind of gap, both directions and knowledge gaps.
+REALISTIC_CEO = {
+    "1.1": 4, "1.2": 5, "1.3": 4, "1.4": 3, "1.5": 4,
+    "2.1": 4, "2.2": 3, "2.3": 5, "2.4": 4, "2.5": 4,
+    "3.1": 4, "3.2": 4, "3.3": 3, "3.4": 4, "3.5": 3,
+    "4.1": 3, "4.2": 2, "4.3": "dk", "4.4": 3,
+    "5.1": 4, "5.2": 3, "5.3": "dk", "5.4": 2,
+    "6.1": 2, "6.2": 4, "6.3": 3, "6.4": "dk",
+    "7.1": 4, "7.2": 3, "7.3": 3, "7.4": 2,
+    "8.1": 4, "8.2": 4, "8.3": 3, "8.4": 4,
+    "9.1": 2, "9.2": 2, "9.3": 2, "9.4": 3,
+    "10.1": 4, "10.2": 4, "10.3": 3, "10.4": 4, "10.5": 4,
+}  # fmt: skip
+REALISTIC_CISO = {
+    "1.1": 3, "1.2": 4, "1.3": "dk", "1.4": 4, "1.5": 2,
+    "2.1": 2, "2.2": 2, "2.3": 3, "2.4": 2, "2.5": 1,
+    "3.1": 2, "3.2": 2, "3.3": 1, "3.4": 2, "3.5": 3,
+    "4.1": 3, "4.2": 4, "4.3": 3, "4.4": 4,
+    "5.1": 3, "5.2": 3, "5.3": 3, "5.4": 3,
+    "6.1": 4, "6.2": 2, "6.3": 3, "6.4": 2,
+    "7.1": 4, "7.2": 4, "7.3": 3, "7.4": 1,
+    "8.1": 2, "8.2": 4, "8.3": 2, "8.4": 4,
+    "9.1": 4, "9.2": 1, "9.3": 3, "9.4": 3,
+    "10.1": 3, "10.2": 2, "10.3": 3, "10.4": 2, "10.5": 4,
+}  # fmt: skip
+REALISTIC_COMMENTS = {
+    ("ceo", "1.2"): "Our two largest competitors announced GenAI-assisted underwriting this year.",
+    ("ciso", "1.5"): (
+        "The board expects headcount savings in year one; the data platform will not be ready "
+        "before Q3 and nobody has costed the controls."
+    ),
+    ("ceo", "2.1"): "We cannot afford to wait for a perfect framework.",
+    ("ciso", "2.5"): "Nobody has signed off residual risk for the pilots running in claims.",
+    ("ciso", "3.1"): (
+        "There is a draft acceptable-use note from legal (March), never approved. Staff are using "
+        "public chatbots with client data in at least two teams."
+    ),
+    ("ceo", "3.3"): "I assumed IT keeps a list of the tools we pay for.",
+    ("ciso", "3.3"): "We found 31 GenAI tools in the proxy logs; 4 are sanctioned.",
+    ("ceo", "4.3"): "Not sure what this involves in practice.",
+    ("ciso", "6.1"): "The policy admin system is 20 years old and blocks most integrations.",
+    ("ciso", "7.4"): "Single provider for the chatbot, no exit plan, no tested fallback.",
+    ("ceo", "9.2"): "We did a cyber tabletop last year, but not on AI.",
+    ("ceo", "4.2"): "Security tends to be brought in at the end, when the vendor is chosen.",
+    ("ciso", "4.2"): "Since January every GenAI proposal goes through our design review.",
+    ("ceo", "8.1"): "Legal review added three months to the customer-service assistant.",
+    ("ciso", "10.4"): "We last discussed GenAI together at the strategy offsite, five months ago.",
+}
+
+
+def realistic_assessment(questionnaire, *, organization=None, title=None):
+    """A submitted assessment with varied answers, don't-knows and comments (not scored)."""
+    assessment = AssessmentFactory(
+        questionnaire=questionnaire,
+        organization=organization or OrganizationFactory(name="Northwind Mutual Insurance"),
+        title=title or "Board GenAI alignment review, spring round",
+    )
+    questions = list(questionnaire.questions.order_by("order"))
+    people = {Respondent.Role.CEO: "Dana Whitfield", Respondent.Role.CISO: "Ravi Menon"}
+    for role, values in (
+        (Respondent.Role.CEO, REALISTIC_CEO),
+        (Respondent.Role.CISO, REALISTIC_CISO),
+    ):
+        respondent = RespondentFactory(
+            assessment=assessment, role=role, name=people[role], submitted_at=timezone.now()
+        )
+        Answer.objects.bulk_create(
+            Answer(
+                respondent=respondent,
+                question=question,
+                value=None if values.get(question.code) == "dk" else values.get(question.code),
+                dont_know=values.get(question.code) == "dk",
+                comment=REALISTIC_COMMENTS.get((role, question.code), ""),
+            )
+            for question in questions
+        )
+    return assessment
+
+
+# --- The respondent journey (assessments.invitations) ----------------------------------
+
+
+def _new_token() -> str:
+    from assessments.tokens import new_token
+
+    return new_token()
+
+
+def _hash_token(raw: str) -> str:
+    from assessments.tokens import hash_token
+
+    return hash_token(raw)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A sent personal link; pass `token` to choose its raw token (it is stored hashed)."""
+
+    class Meta:
+        model = "assessments.Invitation"
+        exclude = ["token"]
+
+    respondent = factory.SubFactory(RespondentFactory)
+    kind = "invitation"
+    email = factory.LazyAttribute(lambda o: o.respondent.email)
+    token = factory.LazyFunction(_new_token)
+    token_hash = factory.LazyAttribute(lambda o: _hash_token(o.token))
+    sent_at = factory.LazyFunction(timezone.now)
+
+
+def assessment_with_links(questionnaire, *, organization=None, created_by=None, due_date=None):
+    """An open assessment whose CEO and CISO each hold a live personal link.
+
+    Returns (assessment, {"ceo": raw_token, "ciso": raw_token}); links are issued by the
+    service, as the create_assessment command issues them.
+    """
+    from assessments.invitations import link_issue
+
+    assessment = AssessmentFactory(
+        questionnaire=questionnaire,
+        organization=organization or OrganizationFactory(),
+        created_by=created_by,
+        due_date=due_date,
+    )
+    tokens = {}
+    for role in (Respondent.Role.CEO, Respondent.Role.CISO):
+        respondent = RespondentFactory(assessment=assessment, role=role, invited_at=None)
+        tokens[role] = link_issue(respondent=respondent)
+    return assessment, tokens
+
+
+# --- Alignment: questionnaires of any size ----------------------------------------------
+
+
+def small_questionnaire(*, dimensions=2, items_per_dimension=2, slug="tiny-bank", reverse=()):
+    """A published questionnaire of `dimensions` x `items_per_dimension` items (codes D1…,
+    1.1…), for tests that show a figure does not depend on the number of items."""
+    from assessments.models import Dimension, Question, Questionnaire
+
+    questionnaire = Questionnaire.objects.create(
+        slug=slug, version=1, title=f"{slug} bank", content_hash="0" * 64,
+        published_at=timezone.now(),
+    )  # fmt: skip
+    order = 0
+    for d in range(1, dimensions + 1):
+        dimension = Dimension.objects.create(
+            questionnaire=questionnaire, code=f"D{d}", name=f"Dimension {d}", order=d
+        )
+        for i in range(1, items_per_dimension + 1):
+            order += 1
+            code = f"{d}.{i}"
+            Question.objects.create(
+                questionnaire=questionnaire, dimension=dimension, code=code,
+                ceo_text=f"CEO wording of {code}", ciso_text=f"CISO wording of {code}",
+                scale="A", anchors=["None", "Little", "Some", "Much", "Full"],
+                reverse=code in reverse, order=order,
+            )  # fmt: skip
+    return questionnaire
+
+
+# --- The consultant's workspace (alignment.workshop) ------------------------------------
+
+
+def scored_assessment(questionnaire, *, organization=None, title=None, realistic=True, **answers):
+    """A submitted and scored assessment (status "scored", with its current result).
+
+    `realistic` uses the varied answers and comments of `realistic_assessment`; otherwise
+    `ceo=`/`ciso=` go to `completed_assessment`. Scoring runs the service directly (no task,
+    no report)."""
+    from alignment.services import assessment_score
+
+    if realistic and not answers:
+        assessment = realistic_assessment(
+            questionnaire, organization=organization or OrganizationFactory(), title=title
+        )
+    else:
+        assessment = completed_assessment(questionnaire, organization=organization, **answers)
+        if title:
+            Assessment.objects.filter(pk=assessment.pk).update(title=title)
+    assessment_score(assessment_id=assessment.pk)
+    assessment.refresh_from_db()
+    return assessment
+
+
+class WorkshopSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "alignment.WorkshopSession"
+
+    assessment = factory.SubFactory(AssessmentFactory)
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    """An open action; pass `session=` and `dimension=` (a Dimension of its questionnaire)."""
+
+    class Meta:
+        model = "alignment.ActionItem"
+
+    description = factory.Sequence(lambda n: f"Agree an acceptable-use policy, step {n}")
+    owner_role = "ciso"
+    due_date = factory.LazyFunction(lambda: _in_days(30))
+
+
+def _in_days(days: int):
+    from datetime import timedelta
+
+    return timezone.localdate() + timedelta(days=days)

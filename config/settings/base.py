@@ -8,6 +8,7 @@ through the typed helpers of config.env (see the README's "Configuration" table)
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 from config.env import (
@@ -216,6 +217,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "organizations.purge_expired_sessions",
         "schedule": 60 * 60 * 24,
     },
+    # Reminders go out in the morning (CELERY_TIMEZONE); the run is idempotent per day.
+    "send-due-reminders": {
+        "task": "assessments.send_due_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # The sweeper for invitation emails that never left (broker down, worker lost).
+    "requeue-unsent-invitations": {
+        "task": "assessments.requeue_unsent_invitations",
+        "schedule": 60 * 10,
+    },
+    # The sweeper for scoring messages that were lost (broker down at the second submit).
+    "sweep-unscored-assessments": {
+        "task": "alignment.sweep_unscored",
+        "schedule": 60 * 5,
+    },
+    # The sweeper for report renders that were lost (or left by a killed worker).
+    "sweep-reports": {
+        "task": "reports.tasks.sweep_reports",
+        "schedule": 60 * 5,
+    },
 }
 
 # --- Parley -----------------------------------------------------------------------------
@@ -254,5 +275,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # axes logs its start-up banner at INFO; lockouts stay visible at WARNING.
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO; its warnings (a refused URL) stay visible.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }

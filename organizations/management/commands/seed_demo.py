@@ -4,13 +4,15 @@ Idempotent: running it again updates the same rows instead of adding new ones.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from organizations.models import Membership, Organization, User
 
 DEMO_EMAIL = "consultant@demo.parley.test"
-DEMO_PASSWORD = "parley-demo-consultant"  # noqa: S105 - a published demo credential
+# A published demo credential (seed_demo refuses to run with DEBUG off).
+DEMO_PASSWORD = "parley-demo-consultant"  # noqa: S105  # nosec B105
 ORGANIZATIONS = [
     {
         "slug": "northbridge-advisory",
@@ -37,6 +39,13 @@ ORGANIZATIONS = [
         "role": Membership.Role.CONSULTANT,
     },
 ]
+
+DEMO_ASSESSMENT = {
+    "organization": "acme-health",
+    "title": "GenAI alignment (demo)",
+    "ceo": ("ceo@acme-health.example", "Alex Morgan"),
+    "ciso": ("ciso@acme-health.example", "Sam Okafor"),
+}
 
 
 class Command(BaseCommand):
@@ -76,4 +85,62 @@ class Command(BaseCommand):
         return consultant
 
     def _after_seed(self, consultant: User) -> None:
-        """Hook for the demo assessment (added with the respondent journey)."""
+        """An open demo assessment for Acme Health, and a fresh link for each executive.
+
+        The raw tokens are never stored, so every run issues new links for the same demo
+        assessment (the earlier ones keep working until they expire) and prints them.
+        """
+        from assessments.forms import published_questionnaires
+        from assessments.invitations import link_issue, respondent_url
+
+        questionnaire = published_questionnaires().first()
+        if questionnaire is None:
+            self.stdout.write("  (No demo assessment: run `manage.py load_question_bank` first.)")
+            return
+        assessment = self._demo_assessment(consultant, questionnaire)
+        self.stdout.write(
+            f"Demo assessment \u201c{assessment.title}\u201d ({assessment.organization}):"
+        )
+        self.stdout.write(
+            f"  consultant page: {settings.PARLEY_BASE_URL}/organisations/"
+            f"{assessment.organization.slug}/assessments/{assessment.code}/"
+        )
+        for respondent in assessment.respondents.order_by("role"):
+            try:
+                url = respondent_url(link_issue(respondent=respondent, by=consultant))
+            except ValidationError as error:  # a demo round someone closed in the admin
+                self.stdout.write(
+                    f"  (No {respondent.get_role_display()} link: {error.messages[0]})"
+                )
+                continue
+            self.stdout.write(f"  {respondent.get_role_display():<5} link: {url}")
+
+    @transaction.atomic
+    def _demo_assessment(self, consultant: User, questionnaire):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from assessments.models import Assessment
+        from assessments.services import Person, assessment_create, assessment_open
+
+        organization = Organization.objects.get(slug=DEMO_ASSESSMENT["organization"])
+        assessment = (
+            Assessment.objects.filter(organization=organization, title=DEMO_ASSESSMENT["title"])
+            .order_by("created_at")
+            .first()
+        )
+        if assessment is None:
+            assessment = assessment_create(
+                organization=organization,
+                questionnaire=questionnaire,
+                title=DEMO_ASSESSMENT["title"],
+                due_date=timezone.localdate() + timedelta(days=21),
+                ceo=Person(*DEMO_ASSESSMENT["ceo"]),
+                ciso=Person(*DEMO_ASSESSMENT["ciso"]),
+                created_by=consultant,
+            )
+        if assessment.status == Assessment.Status.DRAFT:
+            # The demo prints its links instead of emailing them.
+            assessment_open(assessment=assessment, by=consultant, send_invitations=False)
+        return assessment

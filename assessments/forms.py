@@ -1,0 +1,72 @@
+from django import forms
+from django.utils import timezone
+
+from .models import Questionnaire
+
+
+class PublishedQuestionnaireField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Questionnaire) -> str:
+        return f"{obj.title} (version {obj.version})"
+
+
+def published_questionnaires():
+    return Questionnaire.objects.filter(published_at__isnull=False).order_by(
+        "-published_at", "slug", "-version"
+    )
+
+
+class AssessmentCreateForm(forms.Form):
+    title = forms.CharField(
+        max_length=200,
+        help_text="For example \u201cGenAI alignment, spring 2026\u201d. The executives see it.",
+    )
+    questionnaire = PublishedQuestionnaireField(
+        queryset=Questionnaire.objects.none(),
+        empty_label=None,
+        help_text="The latest published version is selected.",
+    )
+    due_date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Reminders go out a few days before and after it. Links stay valid until "
+        "at least this date.",
+    )
+    ceo_name = forms.CharField(label="CEO\u2019s name", max_length=150, required=False)
+    ceo_email = forms.EmailField(label="CEO\u2019s email")
+    ciso_name = forms.CharField(label="CISO\u2019s name", max_length=150, required=False)
+    ciso_email = forms.EmailField(label="CISO\u2019s email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        queryset = published_questionnaires()
+        self.fields["questionnaire"].queryset = queryset
+        self.fields["questionnaire"].initial = queryset.first()
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError("The due date is in the past.")
+        return due
+
+    def clean(self):
+        data = super().clean()
+        ceo, ciso = data.get("ceo_email"), data.get("ciso_email")
+        if ceo and ciso and ceo.lower() == ciso.lower():
+            self.add_error("ciso_email", "The CEO and the CISO need different email addresses.")
+        return data
+
+
+class RespondentForm(forms.Form):
+    name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(
+        help_text="Changing the address withdraws the links sent to the old one and, in an "
+        "open round, emails a new link to this one. Saved answers are kept."
+    )
+
+
+class RevokeForm(forms.Form):
+    send_new = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Email a new link now",
+        help_text="Without it, the executive has no working link until you resend one.",
+    )

@@ -1,0 +1,15 @@
+"""The respondent journey, included under /r/<token>/: the personal link is the path."""
+
+from django.urls import path
+
+from .views import respondent as views
+
+app_name = "respond"
+
+urlpatterns = [
+    path("", views.welcome, name="welcome"),
+    path("topics/<str:code>/", views.page, name="page"),
+    path("answer/", views.autosave, name="autosave"),
+    path("review/", views.review, name="review"),
+    path("submit/", views.submit, name="submit"),
+]

@@ -1,0 +1,347 @@
+"""The respondent journey: an executive's own questionnaire behind their personal link.
+
+Every view takes the raw token from the path and resolves it with `respondent_for_token`;
+nothing here ever reads the other respondent's answers. Pages are never cached and never
+indexed (the URL is a credential).
+"""
+
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import dateformat, timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ..errors import AnswerRefused, AnswersLocked, LinkError, RespondentError
+from ..invitations import SECONDS_PER_ITEM
+from ..models import Question, Respondent
+from ..selectors import (
+    Progress,
+    SavedAnswer,
+    all_questions,
+    both_submitted,
+    newer_link_sent_at,
+    page_questions,
+    respondent_and_question_for_token,
+    respondent_for_token,
+    respondent_progress,
+)
+from ..services import AnswerInput, answers_save, respondent_submit
+from .items import Item
+
+ANSWER_FIELD = "q-"
+COMMENT_FIELD = "c-"
+_NO_ANSWER = SavedAnswer(None, False, "")
+
+
+def respondent_view(view):
+    """Resolve the link's token to the respondent, or answer with the link's error page."""
+
+    @wraps(view)
+    @never_cache
+    def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+        try:
+            respondent = respondent_for_token(token)
+        except LinkError as error:
+            return link_error(request, error)
+        response = view(request, respondent, token, *args, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapper
+
+
+def _link_error_text(error: LinkError) -> str:
+    return {
+        LinkError.UNKNOWN: "This link is not valid.",
+        LinkError.REVOKED: "This link has been withdrawn.",
+        LinkError.EXPIRED: "This link has expired.",
+    }[error.reason]
+
+
+def link_error(request: HttpRequest, error: LinkError) -> HttpResponse:
+    respondent = error.respondent
+    ctx = {"error": error, "reason": error.reason, "respondent": respondent}
+    if respondent is not None:
+        ctx["assessment"] = respondent.assessment
+        ctx["consultant"] = respondent.assessment.created_by
+        ctx["expired_at"] = respondent.access_expires_at
+        if error.reason == LinkError.REVOKED:
+            ctx["newer_link_sent_at"] = newer_link_sent_at(respondent)
+    response = render(request, "assessments/respond/link_error.html", ctx, status=error.status)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _refusal(request, respondent, token, error: RespondentError) -> HttpResponse:
+    ctx = _base_ctx(respondent, token) | {"message": error.message}
+    return render(request, "assessments/respond/refused.html", ctx, status=error.status)
+
+
+def _base_ctx(respondent: Respondent, token: str) -> dict:
+    assessment = respondent.assessment
+    return {
+        "respondent": respondent,
+        "assessment": assessment,
+        "organization": assessment.organization,
+        "consultant": assessment.created_by,
+        "token": token,
+    }
+
+
+def results_url(token: str) -> str | None:
+    """The respondent's results page (the alignment app's), or None while it has none."""
+    try:
+        return reverse("alignment:respondent_results", kwargs={"token": token})
+    except NoReverseMatch:
+        return None
+
+
+# --- Items as shown on a page -----------------------------------------------------------
+
+
+def _items(respondent: Respondent, questions, progress: Progress) -> list[Item]:
+    return [
+        Item(q, q.text_for(respondent.role), progress.answers.get(q.pk, _NO_ANSWER))
+        for q in questions
+    ]
+
+
+def _page_url(token: str, code: str) -> str:
+    return reverse("respond:page", kwargs={"token": token, "code": code})
+
+
+def _review_url(token: str) -> str:
+    return reverse("respond:review", kwargs={"token": token})
+
+
+# --- Views ------------------------------------------------------------------------------
+
+
+@require_GET
+@respondent_view
+def welcome(request: HttpRequest, respondent: Respondent, token: str) -> HttpResponse:
+    """Who invited them, why, how long; or, once submitted, their answers read-only."""
+    if respondent.submitted_at:
+        return _submitted(request, respondent, token)
+    if respondent.opened_at is None:
+        respondent.opened_at = timezone.now()
+        Respondent.objects.filter(pk=respondent.pk, opened_at__isnull=True).update(
+            opened_at=respondent.opened_at
+        )
+    progress = respondent_progress(respondent)
+    next_page = progress.first_incomplete()
+    ctx = _base_ctx(respondent, token) | {
+        "progress": progress,
+        "minutes": max(5, round(progress.total * SECONDS_PER_ITEM / 60 / 5) * 5),
+        "start_url": _page_url(token, next_page.dimension.code) if next_page else None,
+        "review_url": _review_url(token),
+        "expires_at": respondent.access_expires_at,
+    }
+    return render(request, "assessments/respond/welcome.html", ctx)
+
+
+def _submitted(request, respondent: Respondent, token: str) -> HttpResponse:
+    progress = respondent_progress(respondent)
+    items = _items(respondent, all_questions(respondent), progress)
+    both = both_submitted(respondent.assessment)
+    ctx = _base_ctx(respondent, token) | {
+        "progress": progress,
+        "sections": _sections(progress, items),
+        "both_submitted": both,
+        "results_url": results_url(token) if both else None,
+    }
+    return render(request, "assessments/respond/submitted.html", ctx)
+
+
+def _sections(progress: Progress, items: list[Item]):
+    """(topic name, topic code, [(code, text, answer, comment)…]) for the read-only page,
+    as plain strings: it lists all 44 items, so the template does no lookups of its own."""
+    by_dimension = {}
+    for item in items:
+        row = (item.code, item.text, item.answer_label, item.saved.comment)
+        by_dimension.setdefault(item.question.dimension_id, []).append(row)
+    return [
+        (page.dimension.name, page.dimension.code, by_dimension.get(page.dimension.pk, []))
+        for page in progress.pages
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@respondent_view
+def page(request: HttpRequest, respondent: Respondent, token: str, code: str) -> HttpResponse:
+    """One dimension's items. With JavaScript each change is saved at once (see
+    `autosave`); without it, the page's buttons post the whole page."""
+    if respondent.submitted_at:
+        if request.method == "POST":
+            return _refusal(request, respondent, token, _locked_error(respondent))
+        return redirect("respond:welcome", token=token)
+    progress = respondent_progress(respondent)
+    current = progress.page(code)
+    if current is None:
+        ctx = _base_ctx(respondent, token) | {
+            "message": "There is no such page in your questionnaire."
+        }
+        return render(request, "assessments/respond/refused.html", ctx, status=404)
+    questions = page_questions(current.dimension)
+    error = None
+    if request.method == "POST":
+        try:
+            _save_page(request, respondent, questions)
+        except RespondentError as refused:
+            if isinstance(refused, AnswersLocked):
+                return _refusal(request, respondent, token, refused)
+            error = refused
+        else:
+            return redirect(_after_save(request, token, progress, current))
+    previous, following = progress.neighbours(current)
+    ctx = _base_ctx(respondent, token) | {
+        "progress": progress,
+        "current": current,
+        "items": _items(respondent, questions, progress),
+        "previous_url": _page_url(token, previous.dimension.code) if previous else None,
+        "next_url": _page_url(token, following.dimension.code) if following else None,
+        "review_url": _review_url(token),
+        "autosave_url": reverse("respond:autosave", kwargs={"token": token}),
+        "error": error,
+    }
+    status = error.status if error else 200
+    return render(request, "assessments/respond/page.html", ctx, status=status)
+
+
+def _locked_error(respondent: Respondent) -> AnswersLocked:
+    submitted = dateformat.format(timezone.localtime(respondent.submitted_at), "j F Y \\a\\t H:i")
+    return AnswersLocked(
+        f"Your answers were submitted on {submitted} and can no longer be changed."
+    )
+
+
+def _after_save(request, token, progress: Progress, current) -> str:
+    previous, following = progress.neighbours(current)
+    action = request.POST.get("action", "next")
+    if action == "previous" and previous:
+        return _page_url(token, previous.dimension.code)
+    if action == "save":
+        return _page_url(token, current.dimension.code) + "?saved=1"
+    if action == "next" and following:
+        return _page_url(token, following.dimension.code)
+    return _review_url(token)
+
+
+def parse_answer(raw: str | None, code: str) -> tuple[int | None, bool]:
+    """A posted answer ("1".."5", "dk" or empty) as (value, dont_know); AnswerRefused else."""
+    raw = (raw or "").strip()
+    if raw == "":
+        return None, False
+    if raw == "dk":
+        return None, True
+    if raw in {"1", "2", "3", "4", "5"}:
+        return int(raw), False
+    raise AnswerRefused(
+        f"Item {code}: the answer must be a number from 1 to 5, or \u201cDon\u2019t know\u201d."
+    )
+
+
+def _save_page(request, respondent: Respondent, questions: list[Question]) -> None:
+    """Validate every item field of the posted page, then save them all at once. Items left
+    entirely blank are not written, so a stale page cannot erase answers given elsewhere."""
+    on_page = {question.code: question for question in questions}
+    for key in request.POST:
+        if key.startswith((ANSWER_FIELD, COMMENT_FIELD)) and key[2:] not in on_page:
+            raise AnswerRefused(f"Item {key[2:]} is not on this page of your questionnaire.")
+    entries = []
+    for code, question in on_page.items():
+        value, dont_know = parse_answer(request.POST.get(ANSWER_FIELD + code), code)
+        comment = request.POST.get(COMMENT_FIELD + code, "").strip()
+        if value is None and not dont_know and not comment:
+            continue
+        entries.append(AnswerInput(question, value, dont_know, comment))
+    if entries:
+        answers_save(respondent=respondent, entries=entries)
+
+
+@require_POST
+@never_cache
+def autosave(request: HttpRequest, token: str) -> HttpResponse:
+    """Save one answer (posted by static/js/questionnaire.js on every change): JSON out.
+
+    The hot path of the questionnaire: one read (the link, its respondent and the item by
+    its code), then the lock-and-upsert of answers_save; no template is rendered."""
+    code = request.POST.get("question", "")
+    try:
+        respondent, question = respondent_and_question_for_token(token, code)
+    except LinkError as error:
+        return _json({"error": _link_error_text(error)}, error.status)
+    if question is None:
+        return _json({"error": f"Item {code[:20]} is not part of your questionnaire."}, 400)
+    try:
+        value, dont_know = parse_answer(request.POST.get("answer"), code)
+        comment = request.POST.get("comment", "").strip()
+        answers_save(
+            respondent=respondent, entries=[AnswerInput(question, value, dont_know, comment)]
+        )
+    except RespondentError as refused:
+        return _json({"error": refused.message}, refused.status)
+    return _json({"saved": True, "question": code, "complete": dont_know or value is not None})
+
+
+def _json(data: dict, status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_GET
+@respondent_view
+def review(request: HttpRequest, respondent: Respondent, token: str) -> HttpResponse:
+    """Every page with its count, the unanswered items linked, and the submit form."""
+    if respondent.submitted_at:
+        return redirect("respond:welcome", token=token)
+    return _review(request, respondent, token)
+
+
+def _review(request, respondent, token, *, error: RespondentError | None = None):
+    progress = respondent_progress(respondent)
+    missing = []
+    if progress.answered < progress.total:
+        items = _items(respondent, all_questions(respondent), progress)
+        missing = [item for item in items if not item.saved.complete]
+    codes = {page.dimension.pk: page.dimension.code for page in progress.pages}
+    ctx = _base_ctx(respondent, token) | {
+        "progress": progress,
+        "missing": [
+            (item, _page_url(token, codes[item.question.dimension_id])) for item in missing
+        ],
+        "pages": [(page, _page_url(token, page.dimension.code)) for page in progress.pages],
+        "error": error,
+        "other_role": respondent.get_other_role_display(),
+    }
+    status = error.status if error else 200
+    return render(request, "assessments/respond/review.html", ctx, status=status)
+
+
+@require_POST
+@respondent_view
+def submit(request: HttpRequest, respondent: Respondent, token: str) -> HttpResponse:
+    """Lock the answers after the respondent confirmed. A second submit changes nothing."""
+    if respondent.submitted_at:
+        return _refusal(request, respondent, token, _already_submitted(respondent))
+    if request.POST.get("confirm") != "yes":
+        error = RespondentError("Tick the box to confirm that your answers are final, then submit.")
+        return _review(request, respondent, token, error=error)
+    try:
+        respondent_submit(respondent=respondent)
+    except AnswersLocked as refused:
+        return _refusal(request, respondent, token, refused)
+    except RespondentError as refused:
+        return _review(request, respondent, token, error=refused)
+    return redirect("respond:welcome", token=token)
+
+
+def _already_submitted(respondent: Respondent) -> AnswersLocked:
+    submitted = dateformat.format(timezone.localtime(respondent.submitted_at), "j F Y \\a\\t H:i")
+    return AnswersLocked(
+        f"Your answers were already submitted on {submitted}; nothing was changed."
+    )

@@ -1,0 +1,410 @@
+"""Server CPU per completed questionnaire, against gunicorn (2 workers) on PostgreSQL.
+
+Run from the repository root: ``.venv/bin/python bench/bench_questionnaire.py`` (or
+``make bench``). It (re)creates the database ``parley_bench`` on the PostgreSQL server of
+BENCH_DATABASE_URL (default ``postgres://postgres@127.0.0.1:5432/parley_bench``), migrates
+it, creates the assessments through the services, starts gunicorn with the base settings
+(DEBUG off, persistent connections as in production), and drives it from one client on
+loopback that completes the questionnaires one after another as a browser with JavaScript
+does: the welcome page, each of the 10 pages, one autosave per item, the review, the submit
+and the read-only page it leads to.
+
+Server CPU is the gunicorn workers' own utime + stime (/proc/<pid>/stat) before and after.
+Scoring is enqueued on a Redis broker (database 15, flushed after) when one is reachable,
+so, as in production, the web workers only publish it. Without PostgreSQL it prints why and
+exits 0.
+"""
+
+import http.client
+import json
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/parley_bench"
+)
+BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15")
+QUESTIONNAIRES = int(os.environ.get("BENCH_QUESTIONNAIRES", "300"))
+WARMUP = 20
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+TARGET_MS = 50
+CHOICES = ["1", "2", "3", "4", "5"] * 6 + ["dk"]
+STATIC_ROOT = str(Path(tempfile.gettempdir()) / "parley-bench-static")
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or default_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        DEBUG="false",
+        DATABASE_URL=DATABASE_URL,
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SECRET_KEY="bench-" + "x" * 60,
+        LOG_LEVEL="ERROR",
+        # The client fetches no static files; an existing folder keeps WhiteNoise quiet.
+        STATIC_ROOT=STATIC_ROOT,
+        PARLEY_BASE_URL=f"http://127.0.0.1:{PORT}",
+        CELERY_BROKER_URL=BROKER_URL if _reachable(BROKER_URL, 6379) else "memory://",
+    )
+    return env
+
+
+def _recreate_database() -> str | None:
+    Path(STATIC_ROOT).mkdir(exist_ok=True)
+    """Drop and create the bench database; a reason string when PostgreSQL is not there."""
+    try:
+        import psycopg2
+    except ImportError:
+        return "psycopg2 is not installed"
+    parsed = urlparse(DATABASE_URL)
+    name = parsed.path.lstrip("/")
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        return f"unexpected database name {name!r}"
+    try:
+        connection = psycopg2.connect(
+            host=parsed.hostname,
+            port=parsed.port or 5432,
+            user=parsed.username or "postgres",
+            password=parsed.password or None,
+            dbname="postgres",
+            connect_timeout=2,
+        )
+    except Exception as error:
+        reason = " ".join(str(error).split())
+        return f"PostgreSQL at {parsed.hostname}:{parsed.port or 5432} is not reachable ({reason})"
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    return None
+
+
+def _manage(*args) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=_env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def _setup_django():
+    os.environ.update(_env())
+    import django
+
+    django.setup()
+
+
+def _create_links(count: int) -> list[str]:
+    """`count` respondents' raw tokens, in pairs (CEO then CISO of each assessment)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.forms import published_questionnaires
+    from assessments.invitations import link_issue
+    from assessments.services import Person, assessment_create, assessment_open
+    from organizations.models import Organization
+
+    organization, _ = Organization.objects.get_or_create(
+        slug="bench-org", defaults={"name": "Bench Org"}
+    )
+    questionnaire = published_questionnaires().first()
+    PAGES[:] = questionnaire.dimensions.order_by("order").values_list("code", flat=True)
+    tokens = []
+    for n in range((count + 1) // 2):
+        assessment = assessment_create(
+            organization=organization,
+            questionnaire=questionnaire,
+            title=f"Bench {n}",
+            due_date=timezone.localdate() + timedelta(days=30),
+            ceo=Person(f"ceo{n}@bench.example"),
+            ciso=Person(f"ciso{n}@bench.example"),
+        )
+        assessment_open(assessment=assessment, send_invitations=False)
+        for respondent in assessment.respondents.order_by("role"):
+            tokens.append(link_issue(respondent=respondent))
+    return tokens[:count]
+
+
+_TRANSACTION = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
+
+
+def _query_counts(token: str) -> dict:
+    """Queries per request of one questionnaire, measured in-process with the test client."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    counts = {}
+
+    def measure(label, method, path, data=None):
+        with CaptureQueriesContext(connection) as captured:
+            response = getattr(client, method)(path, data or {})
+        assert response.status_code < 400, (label, response.status_code)
+        statements = [
+            q for q in captured.captured_queries if q["sql"].split()[0] not in _TRANSACTION
+        ]
+        counts.setdefault(label, set()).add(len(statements))
+        return response
+
+    base = f"/r/{token}/"
+    measure("welcome", "get", base)
+    pages = _page_paths(token)
+    for path in pages:
+        html = measure("questionnaire page", "get", path).content.decode()
+        for code in re.findall(r'data-code="([^"]+)"', html):
+            measure("autosave", "post", base + "answer/", {"question": code, "answer": "3"})
+    measure("review", "get", base + "review/")
+    measure("submit", "post", base + "submit/", {"confirm": "yes"})
+    measure("read-only page", "get", base)
+    return {label: sorted(values) for label, values in counts.items()}
+
+
+PAGES: list[str] = []  # the questionnaire's dimension codes, in order (read after setup)
+
+
+def _page_paths(token: str) -> list[str]:
+    return [f"/r/{token}/topics/{code}/" for code in PAGES]
+
+
+class Browser:
+    """A minimal cookie-keeping HTTP client on loopback (gunicorn's sync workers close each
+    connection after its response, as they do behind a proxy)."""
+
+    def __init__(self):
+        self.cookies = {}
+
+    def request(self, method, path, data=None, headers=None):
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if data is not None:
+            body = urlencode(data)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        content = response.read()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        connection.close()
+        return response.status, content
+
+
+def _complete(token: str, rng: random.Random, autosave_ms: list, expected: dict) -> None:
+    browser = Browser()
+    base = f"/r/{token}/"
+    status, _ = browser.request("GET", base)
+    assert status == 200, status
+    for path in _page_paths(token):
+        status, html = browser.request("GET", path)
+        assert status == 200, (path, status)
+        csrf = browser.cookies["csrftoken"]  # set by the first page with a form
+        for code in re.findall(rb'data-code="([^"]+)"', html):
+            code = code.decode()
+            answer = rng.choice(CHOICES)
+            started = time.perf_counter()
+            status, body = browser.request(
+                "POST",
+                base + "answer/",
+                {"question": code, "answer": answer, "comment": ""},
+                {"X-CSRFToken": csrf, "Accept": "application/json"},
+            )
+            autosave_ms.append((time.perf_counter() - started) * 1000)
+            assert status == 200, (code, status, body)
+            expected[(token, code)] = answer
+    status, _ = browser.request("GET", base + "review/")
+    assert status == 200
+    status, _ = browser.request(
+        "POST", base + "submit/", {"confirm": "yes", "csrfmiddlewaretoken": csrf}
+    )
+    assert status == 302, status
+    status, _ = browser.request("GET", base)
+    assert status == 200
+
+
+def _floor(workers: list[int], token: str, count: int = 1000) -> float:
+    """CPU (ms) of the cheapest request through the whole stack: an autosave with a link of
+    the wrong shape, refused before any query (gunicorn, middleware, CSRF, routing, JSON)."""
+    browser = Browser()
+    browser.request("GET", f"/r/{token}/topics/D1/")
+    headers = {"X-CSRFToken": browser.cookies["csrftoken"]}
+    before = _cpu_seconds(workers)
+    for _ in range(count):
+        browser.request("POST", "/r/not-a-link/answer/", {"question": "1.1"}, headers)
+    return (_cpu_seconds(workers) - before) * 1000 / count
+
+
+def _worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
+
+
+def _start_gunicorn() -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=_env(),
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200 and len(_worker_pids(process.pid)) == 2:
+                return process
+        except OSError:
+            pass
+        time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def _verify(expected: dict, tokens: list[str]) -> tuple[int, int, int]:
+    """(answers stored, answers differing from what was sent, respondents submitted)."""
+    from assessments.models import Answer, Invitation, Respondent
+    from assessments.tokens import hash_token
+
+    by_hash = {hash_token(token): token for token in tokens}
+    respondent_token = {
+        respondent_id: by_hash[token_hash]
+        for respondent_id, token_hash in Invitation.objects.filter(
+            token_hash__in=list(by_hash)
+        ).values_list("respondent_id", "token_hash")
+    }
+    stored, wrong = 0, 0
+    rows = Answer.objects.filter(respondent_id__in=list(respondent_token)).values_list(
+        "respondent_id", "question__code", "value", "dont_know"
+    )
+    for respondent_id, code, value, dont_know in rows:
+        sent = expected.get((respondent_token[respondent_id], code))
+        stored += 1
+        if sent != ("dk" if dont_know else str(value)):
+            wrong += 1
+    submitted = Respondent.objects.filter(
+        pk__in=list(respondent_token), submitted_at__isnull=False
+    ).count()
+    return stored, wrong, submitted
+
+
+def main() -> int:
+    reason = _recreate_database()
+    if reason:
+        print(f"questionnaire bench skipped: {reason}")
+        return 0
+    _manage("migrate", "--noinput", "-v", "0")
+    _manage("load_question_bank")
+    _setup_django()
+    tokens = _create_links(WARMUP + QUESTIONNAIRES + 2)
+    floor_token = tokens.pop()
+    counts = _query_counts(tokens.pop())
+    warmup, measured = tokens[:WARMUP], tokens[WARMUP:]
+
+    from django.db import connections
+
+    connections.close_all()
+    server = _start_gunicorn()
+    rng = random.Random(44)
+    autosave_ms, expected = [], {}
+    try:
+        for token in warmup:
+            _complete(token, rng, [], expected)
+        workers = _worker_pids(server.pid)
+        cpu_before = _cpu_seconds(workers)
+        started = time.perf_counter()
+        for token in measured:
+            _complete(token, rng, autosave_ms, expected)
+        wall = time.perf_counter() - started
+        cpu = _cpu_seconds(workers) - cpu_before
+        floor = _floor(workers, floor_token)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        if _env()["CELERY_BROKER_URL"].startswith("redis"):
+            import redis
+
+            redis.Redis.from_url(BROKER_URL).flushdb()
+
+    stored, wrong, submitted = _verify(expected, warmup + measured)
+    per_questionnaire = cpu * 1000 / len(measured)
+    autosave_ms.sort()
+    p95 = autosave_ms[int(0.95 * (len(autosave_ms) - 1))]
+    items = len(expected) // len(warmup + measured)
+    # welcome, each page, each autosave, review, submit, the read-only page after it
+    requests = len(measured) * (1 + len(PAGES) + items + 3)
+    print(
+        f"questionnaire: {per_questionnaire:.1f} ms server CPU per completed {items}-item "
+        "questionnaire "
+        f"(target < {TARGET_MS} ms: {'met' if per_questionnaire < TARGET_MS else 'NOT met'}; "
+        f"{len(measured)} questionnaires, {requests} requests, "
+        f"gunicorn 2 workers, PostgreSQL, broker {_env()['CELERY_BROKER_URL'].split(':')[0]})"
+    )
+    print(
+        f"questionnaire: autosave of one answer: median {statistics.median(autosave_ms):.2f} ms, "
+        f"p95 {p95:.2f} ms (client wall time on loopback); {requests / wall:.0f} requests/s"
+    )
+    per_request = requests / len(measured)
+    print(
+        f"questionnaire: framework floor {floor:.2f} ms CPU per request (no query, no template) "
+        f"x {per_request:.0f} requests = {floor * per_request:.1f} ms of each questionnaire"
+    )
+    print("questionnaire: queries per request (BEGIN/COMMIT not counted): " + json.dumps(counts))
+    print(
+        f"questionnaire: answers stored {stored} of {len(expected)}, "
+        f"{wrong} differing from what was sent; {submitted} of {len(warmup + measured)} "
+        "questionnaires submitted"
+    )
+    if stored != len(expected) or wrong or submitted != len(warmup + measured):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

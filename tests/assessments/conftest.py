@@ -1,0 +1,20 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import assessment_with_links
+
+from .journey import Round
+
+
+@pytest.fixture
+def rnd(questionnaire, organization, consultant) -> Round:
+    """An open round for Acme Health, due in two weeks, created by the consultant."""
+    assessment, tokens = assessment_with_links(
+        questionnaire,
+        organization=organization,
+        created_by=consultant,
+        due_date=timezone.localdate() + timedelta(days=14),
+    )
+    return Round(assessment, tokens)

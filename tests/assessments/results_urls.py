@@ -1,0 +1,21 @@
+"""URLconfs for testing the results link of the respondent pages independently of the
+alignment app: `urlpatterns` has a stand-in `alignment:respondent_results`, and
+`tests.assessments.no_results_urls` has none at all."""
+
+from django.http import HttpResponse
+from django.urls import include, path
+
+from config.urls import urlpatterns as project_patterns
+
+WITHOUT_ALIGNMENT = [
+    pattern for pattern in project_patterns if getattr(pattern, "namespace", None) != "alignment"
+]
+
+
+def _results(request, token):
+    return HttpResponse("results")
+
+
+_stand_in = ([path("r/<str:token>/results/", _results, name="respondent_results")], "alignment")
+
+urlpatterns = [path("stand-in/", include(_stand_in)), *WITHOUT_ALIGNMENT]

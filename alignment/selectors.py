@@ -1,4 +1,15 @@
-"""Reads of alignment results."""
+"""Reads of alignment results and of what scoring needs.
+
+The scoring reads work on batches: one query for the questionnaires (none when they are in
+the caller's cache) and one for the answers of every assessment in the batch, so scoring one
+assessment or two hundred costs the same number of queries.
+"""
+
+from collections.abc import Iterable, MutableMapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef
 
 from assessments.models import Answer, Assessment, Question, Respondent
 
@@ -13,31 +24,137 @@ def current_result(assessment: Assessment) -> AlignmentResult | None:
     ).first()
 
 
-def scoring_inputs(assessment: Assessment) -> dict:
-    """The engine's inputs for an assessment, in three queries whatever its size."""
-    questionnaire_id = assessment.questionnaire_id
-    questions = list(
-        Question.objects.filter(questionnaire_id=questionnaire_id)
-        .select_related("dimension")
-        .order_by("order")
-    )
+# --- What the engine scores -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionnaireSpec:
+    """A questionnaire as the engine sees it, in questionnaire order."""
+
+    dimensions: list[scoring.DimensionSpec]
+    items: list[scoring.ItemSpec]
+    codes: dict[int, str]  # question id -> item code, to read answers without a join
+
+
+def questionnaire_specs(
+    questionnaire_ids: Iterable[int], *, cache: MutableMapping[int, QuestionnaireSpec] | None = None
+) -> dict[int, QuestionnaireSpec]:
+    """The specs of the given questionnaires: one query for those not in `cache`.
+
+    A published questionnaire never changes, so a caller scoring many batches (the `rescore`
+    command) may keep the cache for its whole run.
+    """
+    cache = {} if cache is None else cache
+    wanted = set(questionnaire_ids)
+    missing = wanted - cache.keys()
+    if missing:
+        questions = (
+            Question.objects.filter(questionnaire_id__in=missing)
+            .select_related("dimension")
+            .order_by("questionnaire_id", "order")
+        )
+        grouped: dict[int, list[Question]] = {pk: [] for pk in missing}
+        for question in questions:
+            grouped[question.questionnaire_id].append(question)
+        for pk, rows in grouped.items():
+            cache[pk] = _spec(rows)
+    return {pk: cache[pk] for pk in wanted}
+
+
+def _spec(questions: list[Question]) -> QuestionnaireSpec:
     dimensions = {}
     for question in questions:
         dimensions.setdefault(question.dimension.order, question.dimension)
-    answers = {Respondent.Role.CEO: {}, Respondent.Role.CISO: {}}
-    rows = Answer.objects.filter(respondent__assessment=assessment).values_list(
-        "respondent__role", "question__code", "value", "dont_know"
-    )
-    for role, code, value, dont_know in rows:
-        answers[role][code] = scoring.DONT_KNOW if dont_know else value
-    return {
-        "dimensions": [
+    return QuestionnaireSpec(
+        dimensions=[
             scoring.DimensionSpec(code=d.code, name=d.name) for _, d in sorted(dimensions.items())
         ],
-        "items": [
+        items=[
             scoring.ItemSpec(code=q.code, dimension=q.dimension.code, reverse=q.reverse)
             for q in questions
         ],
+        codes={q.pk: q.code for q in questions},
+    )
+
+
+def answers_by_assessment(
+    assessment_ids: Iterable[int], specs: Iterable[QuestionnaireSpec]
+) -> dict[int, dict[str, dict]]:
+    """{assessment id: {"ceo": {item code: answer}, "ciso": {…}}} in one query.
+
+    An answer is 1..5, scoring.DONT_KNOW, or None (saved without a value, e.g. a comment only).
+    """
+    codes: dict[int, str] = {}
+    for spec in specs:
+        codes.update(spec.codes)
+    ids = list(assessment_ids)
+    answers = {pk: {role: {} for role in Respondent.Role.values} for pk in ids}
+    rows = Answer.objects.filter(respondent__assessment_id__in=ids).values_list(
+        "respondent__assessment_id", "respondent__role", "question_id", "value", "dont_know"
+    )
+    for assessment_id, role, question_id, value, dont_know in rows:
+        code = codes.get(question_id)
+        if code is not None:
+            answers[assessment_id][role][code] = scoring.DONT_KNOW if dont_know else value
+    return answers
+
+
+def scoring_inputs(assessment: Assessment) -> dict:
+    """The engine's keyword arguments for one assessment (two queries)."""
+    spec = questionnaire_specs([assessment.questionnaire_id])[assessment.questionnaire_id]
+    answers = answers_by_assessment([assessment.pk], [spec])[assessment.pk]
+    return {
+        "dimensions": spec.dimensions,
+        "items": spec.items,
         "ceo": answers[Respondent.Role.CEO],
         "ciso": answers[Respondent.Role.CISO],
     }
+
+
+# --- The sweeper ------------------------------------------------------------------------
+
+
+def _submitted(role: str, before: datetime) -> Exists:
+    return Exists(
+        Respondent.objects.filter(
+            assessment=OuterRef("pk"),
+            role=role,
+            submitted_at__isnull=False,
+            submitted_at__lt=before,
+        )
+    )
+
+
+def assessments_awaiting_score(*, submitted_before: datetime, limit: int) -> list[int]:
+    """Ids of fully submitted assessments with no result of the current scoring version,
+    oldest first, at most `limit`.
+
+    Only assessments whose last submission is older than `submitted_before` count, so the
+    sweeper leaves alone the ones whose scoring message is still on its way. "Current" means
+    a result of the current SCORING_VERSION exists: answers are locked once submitted, so its
+    `answers_digest` cannot go stale through the product (`rescore` recomputes it anyway).
+    """
+    current = AlignmentResult.objects.filter(
+        assessment=OuterRef("pk"), scoring_version=scoring.SCORING_VERSION
+    )
+    ready = _submitted(Respondent.Role.CEO, submitted_before) & _submitted(
+        Respondent.Role.CISO, submitted_before
+    )
+    return list(
+        Assessment.objects.filter(ready)
+        .filter(~Exists(current))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+# --- The results pages ------------------------------------------------------------------
+
+
+def questions_by_code(questionnaire_id: int) -> dict[str, Question]:
+    """The questionnaire's items by code, for their wording and anchor labels (one query)."""
+    return {q.code: q for q in Question.objects.filter(questionnaire_id=questionnaire_id)}
+
+
+def submitted_count(assessment: Assessment) -> int:
+    return assessment.respondents.filter(submitted_at__isnull=False).count()

@@ -1,0 +1,76 @@
+"""A stored result as an export document, and the writers that serialise it.
+
+The document is the published shape of `manage.py export_results` (a contract with whoever
+reads the files): only the keys listed below, in this order, at full precision, dimensions and
+items in questionnaire order (the order the engine stored them in). A new format is a new
+writer in WRITERS taking the same document; the command picks one by name.
+"""
+
+import json
+from collections.abc import Callable
+from typing import TextIO
+
+from . import scoring
+from .models import AlignmentResult
+
+OVERALL_KEYS = (
+    "alignment_index",
+    "band",
+    "pct_exact",
+    "pct_within_1",
+    "kappa_quadratic",
+    "ac2_quadratic",
+    "paired_items",
+    "knowledge_gaps",
+    "severity_counts",
+)
+DIMENSION_KEYS = (
+    "code",
+    "name",
+    "alignment_index",
+    "mean_abs_gap",
+    "mean_signed_gap",
+    "optimism_gap",
+    "direction",
+    "ceo_mean",
+    "ciso_mean",
+    "paired_items",
+)
+ITEM_KEYS = (
+    "code",
+    "dimension",
+    "ceo",
+    "ciso",
+    "ceo_dont_know",
+    "ciso_dont_know",
+    "gap",
+    "severity",
+)
+
+
+def _pick(row: dict, keys: tuple[str, ...]) -> dict:
+    return {key: row[key] for key in keys}
+
+
+def result_document(result: AlignmentResult) -> dict:
+    """The export of one result; `result.assessment` should be loaded (its code is used).
+
+    Keys are re-ordered here because PostgreSQL's jsonb does not keep the stored order."""
+    overall = _pick(result.overall, OVERALL_KEYS)
+    counts = overall["severity_counts"]
+    overall["severity_counts"] = {key: counts[key] for key in scoring.SEVERITY_LABELS}
+    return {
+        "assessment": result.assessment.code,
+        "scoring_version": result.scoring_version,
+        "overall": overall,
+        "dimensions": [_pick(row, DIMENSION_KEYS) for row in result.dimensions],
+        "items": [_pick(row, ITEM_KEYS) for row in result.items],
+    }
+
+
+def write_json(document: dict, stream: TextIO) -> None:
+    """Pretty JSON; floats as Python's shortest round-trip repr, so nothing is rounded."""
+    stream.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+WRITERS: dict[str, Callable[[dict, TextIO], None]] = {"json": write_json}

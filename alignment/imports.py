@@ -1,0 +1,299 @@
+"""Importing answers from a CSV file, as a consultant does after a workshop run on paper.
+
+The file has the header ``question,role,value,comment`` (any order, any case): one row per
+answer, role ``ceo`` or ``ciso``, value ``1``..``5`` or ``dk`` (don't know). UTF-8, with or
+without a byte-order mark (Excel's "CSV UTF-8").
+
+All or nothing: every row is checked before anything is written, every problem is reported
+with its line number, and one bad row means nothing is imported. The rows are written with
+one INSERT … ON CONFLICT (an answer already saved for the same item is replaced). A
+respondent who has submitted is never changed. With ``submit``, both respondents are then
+submitted through `assessments.services.respondent_submit`, in the same transaction, so the
+second submit enqueues scoring on commit exactly as a browser submit does; a refused submit
+undoes the whole import.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.errors import IncompleteAnswers, RespondentError
+from assessments.models import Answer, Assessment, Question, Respondent
+from assessments.services import COMMENT_MAX_LENGTH, respondent_submit
+
+from . import scoring
+
+HEADER = ("question", "role", "value", "comment")
+VALUES = {str(n): n for n in scoring.SCALE} | {scoring.DONT_KNOW: scoring.DONT_KNOW}
+_ROLE_LABELS = dict(Respondent.Role.choices)
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    """One record of the file as read, before any check. `missing` names the columns the
+    record is too short to have; `extra` counts fields beyond the header."""
+
+    line: int
+    question: str = ""
+    role: str = ""
+    value: str = ""
+    comment: str = ""
+    missing: tuple[str, ...] = ()
+    extra: int = 0
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int | None  # None: about the file or the assessment, not one row
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}" if self.line else self.reason
+
+
+class ImportRejected(Exception):
+    """Nothing was imported; `errors` says why, one entry per problem, by line."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = sorted(errors, key=lambda e: (e.line or 0, e.reason))
+        super().__init__("\n".join(str(error) for error in self.errors))
+
+
+@dataclass
+class ImportSummary:
+    answers: int = 0
+    created: int = 0
+    replaced: int = 0
+    per_role: dict[str, int] = field(default_factory=dict)
+    submitted: list[str] = field(default_factory=list)  # roles submitted by this import
+    scoring_enqueued: bool = False
+
+
+# --- Reading the file -------------------------------------------------------------------
+
+
+def read_responses_csv(data: bytes) -> list[ResponseRow]:
+    """The file's records as ResponseRows; ImportRejected when the file itself is unusable
+    (not UTF-8, not CSV, no header or a wrong one, no rows). Row contents are checked by
+    `responses_import`."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        byte = data[error.start]
+        raise ImportRejected(
+            [RowError(line, f"the file is not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8")]
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records = []
+    try:
+        start = 1
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                records.append((start, record))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise ImportRejected([RowError(reader.line_num, f"not valid CSV: {error}")]) from None
+    if not records:
+        raise ImportRejected([RowError(None, f"the file is empty: expected {','.join(HEADER)}")])
+    (header_line, header), body = records[0], records[1:]
+    columns = _columns(header_line, header)
+    if not body:
+        raise ImportRejected([RowError(None, "the file has a header but no answers")])
+    return [_row(line, record, columns) for line, record in body]
+
+
+def _columns(line: int, header: list[str]) -> list[str]:
+    columns = [name.strip().lower() for name in header]
+    errors = []
+    missing = [name for name in HEADER if name not in columns]
+    if missing:
+        errors.append(f"missing column(s): {', '.join(missing)}")
+    unknown = [name for name in columns if name not in HEADER]
+    if unknown:
+        errors.append(f"unknown column(s): {', '.join(repr(n) for n in unknown)}")
+    repeated = sorted({name for name in columns if columns.count(name) > 1})
+    if repeated:
+        errors.append(f"repeated column(s): {', '.join(repeated)}")
+    if errors:
+        expected = f"(the header must be {','.join(HEADER)})"
+        raise ImportRejected([RowError(line, f"{reason} {expected}") for reason in errors])
+    return columns
+
+
+def _row(line: int, record: list[str], columns: list[str]) -> ResponseRow:
+    fields = dict(zip(columns, record, strict=False))
+    return ResponseRow(
+        line=line,
+        question=fields.get("question", "").strip(),
+        role=fields.get("role", "").strip().lower(),
+        value=fields.get("value", "").strip().lower(),
+        comment=fields.get("comment", "").strip(),
+        missing=tuple(name for name in columns[len(record) :]),
+        extra=max(len(record) - len(columns), 0),
+    )
+
+
+# --- Importing --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Checked:
+    row: ResponseRow
+    question: Question
+    value: int | str
+
+
+def _check_row(row: ResponseRow, questions: dict[str, Question]) -> list[str]:
+    if row.missing:
+        return [f"missing field(s) for column(s) {', '.join(row.missing)}"]
+    reasons = []
+    if row.extra:
+        reasons.append(f"{row.extra} field(s) more than the header has")
+    if not row.question:
+        reasons.append("the question code is empty")
+    elif row.question not in questions:
+        reasons.append(f"unknown question code {row.question!r}")
+    if row.role not in _ROLE_LABELS:
+        reasons.append(f"role must be ceo or ciso, not {row.role!r}")
+    if row.value not in VALUES:
+        reasons.append(f"value must be 1, 2, 3, 4, 5 or dk, not {row.value!r}")
+    if len(row.comment) > COMMENT_MAX_LENGTH:
+        reasons.append(f"the comment is longer than {COMMENT_MAX_LENGTH} characters")
+    return reasons
+
+
+def _check(rows, questions, respondents) -> tuple[list[_Checked], list[RowError]]:
+    errors: list[RowError] = []
+    checked: list[_Checked] = []
+    seen: dict[tuple[str, str], int] = {}
+    refused_roles = set()
+    for row in rows:
+        reasons = _check_row(row, questions)
+        key = (row.question, row.role)
+        if not reasons and key in seen:
+            reasons.append(
+                f"duplicate of line {seen[key]} (question {row.question}, role {row.role})"
+            )
+        seen.setdefault(key, row.line)
+        if not reasons and row.role not in refused_roles:
+            refusal = _role_refusal(row.role, respondents.get(row.role))
+            if refusal:
+                refused_roles.add(row.role)
+                reasons.append(refusal)
+        errors += [RowError(row.line, reason) for reason in reasons]
+        if not reasons and row.role not in refused_roles:
+            checked.append(_Checked(row, questions[row.question], VALUES[row.value]))
+    return checked, errors
+
+
+def _role_refusal(role: str, respondent: Respondent | None) -> str | None:
+    label = _ROLE_LABELS[role]
+    if respondent is None:
+        return f"the assessment has no {label} respondent: add one before importing"
+    if respondent.submitted_at:
+        day = timezone.localtime(respondent.submitted_at).strftime("%-d %B %Y")
+        return (
+            f"the {label} submitted on {day}: submitted answers cannot be changed "
+            f"(remove the {label}'s rows)"
+        )
+    return None
+
+
+@transaction.atomic
+def responses_import(
+    *, assessment: Assessment, rows: list[ResponseRow], submit: bool = False
+) -> ImportSummary:
+    """Import answers into `assessment`, all or nothing (ImportRejected lists every problem).
+
+    The respondents' rows are locked first (in role order, as `respondent_submit` does), so
+    an import cannot interleave with a submit.
+    """
+    if assessment.status == Assessment.Status.CLOSED:
+        raise ImportRejected([RowError(None, f"assessment {assessment.code} is closed")])
+    respondents = {
+        r.role: r
+        for r in Respondent.objects.select_for_update()
+        .filter(assessment=assessment)
+        .order_by("role")
+    }
+    for respondent in respondents.values():
+        respondent.assessment = assessment
+    questions = {
+        q.code: q for q in Question.objects.filter(questionnaire_id=assessment.questionnaire_id)
+    }
+    checked, errors = _check(rows, questions, respondents)
+    if errors:
+        raise ImportRejected(errors)
+    summary = _write(checked, respondents)
+    if submit:
+        _submit(summary, respondents)
+    return summary
+
+
+def _write(checked: list[_Checked], respondents: dict[str, Respondent]) -> ImportSummary:
+    now = timezone.now()
+    existing = set(
+        Answer.objects.filter(respondent__in=respondents.values()).values_list(
+            "respondent_id", "question_id"
+        )
+    )
+    answers = []
+    summary = ImportSummary(per_role=dict.fromkeys(respondents, 0))
+    for entry in checked:
+        respondent = respondents[entry.row.role]
+        dont_know = entry.value == scoring.DONT_KNOW
+        answers.append(
+            Answer(
+                respondent=respondent,
+                question=entry.question,
+                value=None if dont_know else entry.value,
+                dont_know=dont_know,
+                comment=entry.row.comment,
+            )
+        )
+        summary.per_role[respondent.role] += 1
+        summary.replaced += (respondent.pk, entry.question.pk) in existing
+    Answer.objects.bulk_create(
+        answers,
+        update_conflicts=True,
+        unique_fields=["respondent", "question"],
+        update_fields=["value", "dont_know", "comment", "updated_at"],
+    )
+    touched = [respondents[role].pk for role, count in summary.per_role.items() if count]
+    Respondent.objects.filter(pk__in=touched, started_at__isnull=True).update(
+        started_at=now, updated_at=now
+    )
+    summary.answers = len(answers)
+    summary.created = summary.answers - summary.replaced
+    return summary
+
+
+def _submit(summary: ImportSummary, respondents: dict[str, Respondent]) -> None:
+    errors = []
+    for role in Respondent.Role.values:
+        respondent = respondents.get(role)
+        label = _ROLE_LABELS[role]
+        if respondent is None:
+            errors.append(RowError(None, f"cannot submit: the assessment has no {label}"))
+            continue
+        already = respondent.submitted_at is not None
+        try:
+            respondent_submit(respondent=respondent)
+        except IncompleteAnswers as error:
+            codes = ", ".join(error.missing_codes)
+            count = len(error.missing_codes)
+            errors.append(
+                RowError(None, f"cannot submit the {label}: {count} item(s) unanswered ({codes})")
+            )
+        except RespondentError as error:
+            errors.append(RowError(None, f"cannot submit the {label}: {error.message}"))
+        else:
+            if not already:
+                summary.submitted.append(role)
+    if errors:
+        raise ImportRejected(errors)  # undoes the import too: all or nothing
+    summary.scoring_enqueued = bool(summary.submitted)

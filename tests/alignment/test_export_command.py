@@ -1,0 +1,105 @@
+"""`manage.py export_results CODE`: the result as JSON, in the published shape, unrounded."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from alignment import scoring
+from alignment.selectors import scoring_inputs
+from alignment.services import assessment_score
+from tests.factories import completed_assessment
+
+pytestmark = pytest.mark.django_db
+
+OVERALL = [
+    "alignment_index",
+    "band",
+    "pct_exact",
+    "pct_within_1",
+    "kappa_quadratic",
+    "ac2_quadratic",
+    "paired_items",
+    "knowledge_gaps",
+    "severity_counts",
+]
+DIMENSION = [
+    "code",
+    "name",
+    "alignment_index",
+    "mean_abs_gap",
+    "mean_signed_gap",
+    "optimism_gap",
+    "direction",
+    "ceo_mean",
+    "ciso_mean",
+    "paired_items",
+]
+ITEM = ["code", "dimension", "ceo", "ciso", "ceo_dont_know", "ciso_dont_know", "gap", "severity"]
+
+
+def _export(code: str) -> tuple[str, dict]:
+    out = StringIO()
+    call_command("export_results", "--", code, stdout=out)  # a code may begin with "-"
+    return out.getvalue(), json.loads(out.getvalue())
+
+
+@pytest.fixture
+def scored(questionnaire):
+    # Thirds everywhere: any rounding on the way would show.
+    assessment = completed_assessment(questionnaire, ceo=(1, 2, 4, "dk", 5, 3), ciso=(2, 5, 3))
+    assessment_score(assessment_id=assessment.pk)
+    return assessment
+
+
+def test_it_prints_the_published_shape(scored):
+    _, document = _export(scored.code)
+    assert list(document) == ["assessment", "scoring_version", "overall", "dimensions", "items"]
+    assert document["assessment"] == scored.code
+    assert document["scoring_version"] == scoring.SCORING_VERSION
+    assert list(document["overall"]) == OVERALL
+    assert list(document["overall"]["severity_counts"]) == [
+        "aligned",
+        "minor",
+        "material",
+        "critical",
+    ]
+    assert all(list(row) == DIMENSION for row in document["dimensions"])
+    assert all(list(row) == ITEM for row in document["items"])
+
+
+def test_it_keeps_full_precision_and_questionnaire_order(scored, questionnaire):
+    text, document = _export(scored.code)
+    engine = scoring.score(**scoring_inputs(scored))
+    assert document["overall"] == {key: engine["overall"][key] for key in OVERALL}
+    for exported, computed in zip(document["dimensions"], engine["dimensions"], strict=True):
+        assert exported == {key: computed[key] for key in DIMENSION}
+    for exported, computed in zip(document["items"], engine["items"], strict=True):
+        assert exported == {key: computed[key] for key in ITEM}
+    means = [d["ceo_mean"] for d in document["dimensions"] if d["ceo_mean"] is not None]
+    assert any(len(repr(mean)) > 6 for mean in means), "some mean is a long fraction"
+    assert [d["code"] for d in document["dimensions"]] == list(
+        questionnaire.dimensions.order_by("order").values_list("code", flat=True)
+    )
+    assert [i["code"] for i in document["items"]] == list(
+        questionnaire.questions.order_by("order").values_list("code", flat=True)
+    )
+    assert "NaN" not in text
+
+
+def test_an_unknown_code_is_a_clear_error(db):
+    with pytest.raises(CommandError, match="No assessment with code 'nope'"):
+        _export("nope")
+
+
+def test_an_assessment_not_fully_submitted_says_so(questionnaire):
+    assessment = completed_assessment(questionnaire, submit=False)
+    with pytest.raises(CommandError, match="not scored yet: 0 of 2 executives have submitted"):
+        _export(assessment.code)
+
+
+def test_a_submitted_but_unscored_assessment_says_how_to_score_it(questionnaire):
+    assessment = completed_assessment(questionnaire)
+    with pytest.raises(CommandError, match=f"rescore {assessment.code}"):
+        _export(assessment.code)

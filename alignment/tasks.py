@@ -1,13 +1,24 @@
 """Celery tasks of the alignment app: thin, they load by id and call one service."""
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
+from assessments.models import Assessment
+from config.tasking import enqueue
+
+from .selectors import assessments_awaiting_score
 from .services import NotReadyToScore, assessment_score
 
 logger = logging.getLogger(__name__)
+
+# The sweeper leaves alone assessments submitted in the last few minutes (their scoring
+# message is normally on its way) and re-enqueues at most this many per run.
+SWEEP_GRACE = timedelta(minutes=2)
+SWEEP_BATCH = 500
 
 
 @shared_task(
@@ -26,9 +37,39 @@ def score_assessment(self, assessment_id: int) -> str | None:
     except NotReadyToScore as reason:
         logger.info("not scored: %s", reason)
         return None
+    except Assessment.DoesNotExist:
+        logger.info("not scored: assessment %s was deleted", assessment_id)
+        return None
     on_scored(result)
     return str(result.pk)
 
 
+@shared_task(name="alignment.sweep_unscored")
+def sweep_unscored() -> int:
+    """Re-enqueue scoring for fully submitted assessments with no current result.
+
+    Catches the scoring messages lost while the broker was down (the submit committed, the
+    enqueue failed and was logged). Running it twice, or while the lost message turns up
+    after all, is harmless: scoring is idempotent. Returns how many were enqueued.
+    """
+    ids = assessments_awaiting_score(
+        submitted_before=timezone.now() - SWEEP_GRACE, limit=SWEEP_BATCH
+    )
+    sent = 0
+    for assessment_id in ids:
+        if enqueue(score_assessment, assessment_id):
+            sent += 1
+        elif not score_assessment.app.conf.task_always_eager:
+            break  # the broker is down: the next run tries again
+    if ids:
+        logger.warning("sweeper: %d unscored assessments found, %d re-enqueued", len(ids), sent)
+    return sent
+
+
 def on_scored(result) -> None:
     """What follows a successful scoring: the PDF report job (added by the reports app)."""
+    from reports.services import report_request  # reports depends on alignment, not back
+
+    # A pending report for these answers (or the existing one), rendered on the `reports`
+    # queue once this commits; re-scoring different answers asks for a new report.
+    report_request(assessment=result.assessment, result=result)

@@ -1,0 +1,97 @@
+"""The PDF report job: one row per rendering of an assessment's alignment result."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from alignment.models import AlignmentResult
+from assessments.models import Assessment
+
+IN_FLIGHT = ("pending", "rendering")
+
+
+def new_report_code() -> str:
+    """An unguessable name for the report's file (about 96 bits); never a sequential id."""
+    return secrets.token_urlsafe(12)
+
+
+def report_upload_to(report: "Report", filename: str) -> str:
+    return f"reports/{report.assessment.code}/{filename}"
+
+
+class Report(models.Model):
+    """A PDF alignment report and the state of the job that renders it.
+
+    pending -> rendering -> ready | failed. `claimed_at` and `claim` identify the worker that
+    holds a rendering claim: a claim older than the hard time limit belongs to a worker that
+    was killed and may be taken over (see reports.services.report_render).
+
+    `result_digest` is the result's `answers_digest` when the report was requested: a report is
+    reused while the answers it scored are unchanged, and a re-scoring of different answers
+    asks for a new one (reports.services.report_request).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RENDERING = "rendering", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    class PageSize(models.TextChoices):
+        A4 = "A4", "A4"
+        LETTER = "Letter", "US Letter"
+
+    code = models.CharField(max_length=32, unique=True, default=new_report_code, editable=False)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reports")
+    result = models.ForeignKey(AlignmentResult, on_delete=models.CASCADE, related_name="reports")
+    result_digest = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    page_size = models.CharField(max_length=10, choices=PageSize.choices, default=PageSize.A4)
+    file = models.FileField(upload_to=report_upload_to, max_length=200, blank=True)
+    pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    render_ms = models.PositiveIntegerField("render time (ms)", null=True, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claim = models.CharField(max_length=32, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The download and status views read an assessment's newest reports.
+            models.Index(fields=["assessment", "-created_at"], name="report_assessment_recent"),
+            # A sweeper looks for reports stuck pending or rendering.
+            models.Index(fields=["status", "claimed_at"], name="report_status_claimed"),
+        ]
+        constraints = [
+            # At most one report in flight per result: two concurrent requests (a duplicate
+            # scoring message, a double-clicked button) cannot both start a render.
+            models.UniqueConstraint(
+                fields=["result"],
+                condition=models.Q(status__in=IN_FLIGHT),
+                name="one_report_in_flight_per_result",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Report {self.code} of {self.assessment} ({self.status})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY and bool(self.file)
+
+    @property
+    def in_flight(self) -> bool:
+        return self.status in IN_FLIGHT

@@ -1,0 +1,297 @@
+"""Requesting and rendering PDF reports.
+
+The lifecycle: ``report_request`` creates a pending Report and enqueues ``render_report`` once
+the transaction commits; the task calls ``report_render``, which claims the report, renders it
+and publishes the file.
+
+Decisions:
+
+* **One report per scored answers.** A request for a result whose answers were already
+  reported (the same ``answers_digest``) returns that report when it is pending, rendering or
+  ready, so a duplicate scoring message never renders twice. A re-scoring of different answers
+  asks for a new report; ``fresh=True`` (the consultant's "render a fresh copy") always makes a
+  new one unless one is already in flight. At most one report per result is in flight (a
+  database constraint), so concurrent requests cannot both start a render.
+* **Idempotent rendering.** ``report_render`` claims with a conditional UPDATE (pending ->
+  rendering, or a rendering claim older than the hard time limit, left by a killed worker).
+  Whoever does not win the claim does nothing. The PDF is written to a temporary file in the
+  final folder and moved into place with ``os.replace`` only while the claim is still held, in
+  the same transaction that marks the report ready, so no half-written file is ever visible
+  and a duplicate message never leaves a second file: a report has exactly one file name.
+* **Failures.** A render that raises marks the report failed with the error. A transient
+  database error releases the claim (back to pending) and re-raises for the task to retry.
+* Files need a local (or mounted) file system: ``os.replace`` is what makes publishing atomic.
+"""
+
+import hashlib
+import logging
+import os
+import secrets
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from alignment.models import AlignmentResult
+from alignment.scoring import SCORING_VERSION
+from alignment.selectors import current_result
+from assessments.models import Assessment
+from config.tasking import enqueue_on_commit
+
+from .models import IN_FLIGHT, Report
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+MAX_ERROR_CHARS = 2000
+
+
+class NothingToReport(Exception):
+    """The assessment has no current result: score it first."""
+
+
+def stale_claim_age() -> timedelta:
+    """How old a rendering claim must be before another worker may take it over: the task's
+    hard time limit (the worker that held it has been killed by then) plus a margin."""
+    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
+
+
+def report_filename(report: Report) -> str:
+    """The one storage name a report's PDF ever has."""
+    return f"reports/{report.assessment.code}/parley-report-{report.code}.pdf"
+
+
+def download_filename(report: Report) -> str:
+    """What the browser saves the file as: parley-report-<org-slug>-<date>.pdf."""
+    day = timezone.localdate(report.rendered_at or report.created_at)
+    return f"parley-report-{report.assessment.organization.slug}-{day.isoformat()}.pdf"
+
+
+# --------------------------------------------------------------------------- requesting
+
+
+def _existing(result: AlignmentResult, *, fresh: bool) -> Report | None:
+    reports = Report.objects.filter(result=result)
+    in_flight = reports.filter(status__in=IN_FLIGHT).first()
+    if in_flight is not None or fresh:
+        return in_flight
+    return reports.filter(status=Report.Status.READY, result_digest=result.answers_digest).first()
+
+
+@transaction.atomic
+def report_request(
+    *,
+    assessment: Assessment,
+    result: AlignmentResult | None = None,
+    fresh: bool = False,
+    requested_by=None,
+) -> Report:
+    """The report for the assessment's current result, created (pending) when there is none.
+
+    Enqueues the render on commit whenever the report returned is not ready. See the module
+    docstring for when an existing report is returned instead of a new one.
+    """
+    result = result or current_result(assessment)
+    if result is None:
+        raise NothingToReport(f"assessment {assessment.code} has no result yet")
+    report = _existing(result, fresh=fresh)
+    if report is None:
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    assessment=assessment,
+                    result=result,
+                    result_digest=result.answers_digest,
+                    page_size=settings.REPORT_PAGE_SIZE,
+                    requested_by=requested_by,
+                )
+        except IntegrityError:
+            # Another request created the in-flight report between our read and our insert
+            # (it may even be ready by now).
+            report = _existing(result, fresh=False)
+            if report is None:
+                raise
+    if report.status != Report.Status.READY:
+        from .tasks import render_report  # the task module imports this one
+
+        enqueue_on_commit(render_report, report.pk)
+    return report
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _claim(report_id: int) -> str | None:
+    """Take the report for rendering; the claim token, or None when someone else has it."""
+    token = secrets.token_hex(8)
+    now = timezone.now()
+    claimable = Q(status=Report.Status.PENDING) | Q(
+        status=Report.Status.RENDERING, claimed_at__lt=now - stale_claim_age()
+    )
+    claimed = Report.objects.filter(claimable, pk=report_id).update(
+        status=Report.Status.RENDERING,
+        claim=token,
+        claimed_at=now,
+        attempts=F("attempts") + 1,
+        updated_at=now,
+    )
+    return token if claimed == 1 else None
+
+
+def _write_temporary(final_path: Path, pdf: bytes) -> Path:
+    """The PDF in a hidden temporary file beside its final place (same file system)."""
+    final_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=final_path.parent, prefix=".tmp-", suffix=".pdf")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pdf)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
+
+
+def _publish(report: Report, token: str, pdf: bytes, pages: int, render_ms: float) -> bool:
+    """Move the file into place and mark the report ready, if the claim is still ours.
+
+    The digest recorded is that of the result as rendered (a re-scoring between the request
+    and the render is in the file, so the report stands for the newer answers)."""
+    name = report_filename(report)
+    final_path = Path(default_storage.path(name))
+    temporary = _write_temporary(final_path, pdf)
+    try:
+        with transaction.atomic():
+            published = Report.objects.filter(
+                pk=report.pk, status=Report.Status.RENDERING, claim=token
+            ).update(
+                status=Report.Status.READY,
+                file=name,
+                result_digest=report.result.answers_digest,
+                pages=pages,
+                render_ms=round(render_ms),
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                error="",
+                claim="",
+                rendered_at=timezone.now(),
+                updated_at=timezone.now(),
+            )
+            if published == 1:
+                # Inside the transaction: on PostgreSQL the row stays locked until the file is
+                # in place, so a worker that took over a stale claim cannot interleave.
+                os.replace(temporary, final_path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return published == 1
+
+
+def _fail(report_id: int, token: str, error: str) -> None:
+    Report.objects.filter(pk=report_id, claim=token).update(
+        status=Report.Status.FAILED,
+        error=error[:MAX_ERROR_CHARS],
+        claim="",
+        updated_at=timezone.now(),
+    )
+
+
+def _release(report_id: int, token: str) -> None:
+    """Give a claim back after a transient error, so the retry can take it again."""
+    try:
+        Report.objects.filter(pk=report_id, status=Report.Status.RENDERING, claim=token).update(
+            status=Report.Status.PENDING, claim="", claimed_at=None, updated_at=timezone.now()
+        )
+    except TRANSIENT_ERRORS:
+        # The database is still away; the stale claim is taken over once it has aged.
+        logger.warning("report %s: could not release the claim", report_id)
+
+
+def report_render(*, report_id: int) -> Report:
+    """Render a pending report into its file (idempotent; see the module docstring).
+
+    Returns the report as it stands afterwards: ready, failed, or - when another worker holds
+    it or it was already done - whatever that worker left.
+    """
+    token = _claim(report_id)
+    if token is None:
+        logger.info("report %s: not claimable (done, failed or being rendered)", report_id)
+        return Report.objects.get(pk=report_id)
+    report = Report.objects.select_related("assessment", "result").get(pk=report_id)
+    try:
+        from .rendering import render_pdf  # WeasyPrint loads Pango: only where reports render
+
+        rendered = render_pdf(report.result, page_size=report.page_size)
+        published = _publish(report, token, rendered.pdf, rendered.pages, rendered.total_ms)
+    except TRANSIENT_ERRORS:
+        _release(report_id, token)
+        raise
+    except SoftTimeLimitExceeded:
+        limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
+        _fail(report_id, token, f"Rendering took longer than {limit} s and was stopped.")
+        return Report.objects.get(pk=report_id)
+    except Exception as exc:  # any other failure is recorded on the report, not lost
+        logger.exception("report %s: rendering failed", report_id)
+        _fail(report_id, token, f"{type(exc).__name__}: {exc}")
+        return Report.objects.get(pk=report_id)
+    except BaseException:  # the worker is stopping: leave the report for the redelivery
+        _release(report_id, token)
+        raise
+    if not published:
+        logger.warning("report %s: claim lost to another worker; file discarded", report_id)
+    report.refresh_from_db()
+    return report
+
+
+# --------------------------------------------------------------------------- sweeping
+
+SWEEP_GRACE = timedelta(minutes=2)
+SWEEP_BATCH = 200
+
+
+def reports_sweep(*, now=None) -> dict[str, int]:
+    """Recover report work a lost message would otherwise lose; returns what it found.
+
+    * pending reports older than a grace period (their render message was lost): re-enqueued;
+    * rendering claims older than the hard time limit (a killed worker): re-enqueued, and the
+      render takes the claim over;
+    * current results with no report for the answers they scored (the request after scoring
+      was lost): requested.
+
+    A failed report is left for the consultant to re-render: a render that fails every time
+    must not be retried for ever. Idempotent: a render that turns up twice finds it claimed.
+    """
+    from .tasks import render_report
+
+    now = now or timezone.now()
+    lost = Report.objects.filter(
+        Q(status=Report.Status.PENDING, created_at__lt=now - SWEEP_GRACE)
+        | Q(status=Report.Status.RENDERING, claimed_at__lt=now - stale_claim_age())
+    ).values_list("pk", flat=True)[:SWEEP_BATCH]
+    lost = list(lost)
+    for report_id in lost:
+        enqueue_on_commit(render_report, report_id)
+    reported = Report.objects.filter(
+        result=OuterRef("pk"), result_digest=OuterRef("answers_digest")
+    )
+    unreported = list(
+        AlignmentResult.objects.filter(
+            scoring_version=SCORING_VERSION, computed_at__lt=now - SWEEP_GRACE
+        )
+        .exclude(Exists(reported))
+        .select_related("assessment")[:SWEEP_BATCH]
+    )
+    for result in unreported:
+        report_request(assessment=result.assessment, result=result)
+    if lost or unreported:
+        logger.warning(
+            "report sweeper: %d renders re-enqueued, %d reports requested",
+            len(lost),
+            len(unreported),
+        )
+    return {"renders": len(lost), "requested": len(unreported)}

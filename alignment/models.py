@@ -1,8 +1,10 @@
 """Stored alignment results: one per assessment and scoring version."""
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from assessments.models import Assessment
+from assessments.models import Assessment, Dimension, new_public_code
 
 
 class AlignmentResult(models.Model):
@@ -48,3 +50,109 @@ class AlignmentResult(models.Model):
     @property
     def items(self) -> list[dict]:
         return self.data["items"]
+
+
+# --- The workshop (alignment.workshop) ----------------------------------------------------
+
+
+class WorkshopSession(models.Model):
+    """The alignment workshop of one assessment: what the CEO and the CISO agreed, with the
+    consultant, after reading the results together. One per assessment (a workshop held over
+    two meetings carries on where it stopped).
+
+    `version` goes up by one on every change (position, notes, action), so a second screen
+    polls one small number and fetches the rest only when it moved.
+    """
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="workshop")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Workshop of {self.assessment}"
+
+
+class ConsensusAnswer(models.Model):
+    """The third answer set: for one dimension, the position (1–5) that both executives
+    accept, and the notes taken while they discussed it."""
+
+    session = models.ForeignKey(WorkshopSession, on_delete=models.CASCADE, related_name="consensus")
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
+    value = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    notes = models.TextField(blank=True, max_length=4000)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["session", "dimension__order"]
+        constraints = [
+            # One position per dimension; the save is an upsert on this pair.
+            models.UniqueConstraint(fields=["session", "dimension"], name="unique_consensus"),
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=True) | models.Q(value__gte=1, value__lte=5),
+                name="consensus_value_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dimension.code}: {self.value or 'no position'}"
+
+
+class ActionItem(models.Model):
+    """An action the executives agreed in the workshop, tied to one dimension."""
+
+    class OwnerRole(models.TextChoices):
+        CEO = "ceo", "CEO"
+        CISO = "ciso", "CISO"
+        BOTH = "both", "CEO and CISO"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+
+    code = models.CharField(max_length=32, unique=True, default=new_public_code, editable=False)
+    session = models.ForeignKey(WorkshopSession, on_delete=models.CASCADE, related_name="actions")
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(max_length=1000)
+    owner_role = models.CharField(max_length=4, choices=OwnerRole.choices)
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=4, choices=Status.choices, default=Status.OPEN)
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        # The workshop and the report read a session's actions through the session_id
+        # foreign-key index; the organisation's action list joins session -> assessment.
+
+    def __str__(self):
+        return f"{self.dimension.code}: {self.description[:60]}"

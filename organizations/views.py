@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from . import services
 from .forms import ColleagueInviteForm, EmailAuthenticationForm, OrganizationForm
 from .models import AuditEvent, Membership
-from .selectors import MANAGER_ROLES, organization_for_user, organizations_for_user, role_in
+from .selectors import MANAGER_ROLES, organization_for_user, role_in
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,7 +20,19 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
-    ctx = {"organizations": organizations_for_user(request.user)}
+    """The consultant's dashboard: their client organisations, each with its rounds (status,
+    each executive's progress, index and band, trend, last activity); search by name, filter
+    by round status, paginated. Built by alignment.workshop.dashboard in a fixed number of
+    queries."""
+    from alignment.workshop.dashboard import STATUSES, consultant_dashboard
+
+    dashboard = consultant_dashboard(
+        request.user,
+        query=request.GET.get("q", ""),
+        status=request.GET.get("status", ""),
+        page=request.GET.get("page"),
+    )
+    ctx = {"dashboard": dashboard, "statuses": STATUSES}
     return render(request, "organizations/organization_list.html", ctx)
 
 

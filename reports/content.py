@@ -2,7 +2,8 @@
 
 The scores are read from the stored result (``AlignmentResult.data``, the engine's output), never
 recomputed; the answers are read only for their wording (anchor labels) and the comments. The
-whole context costs four queries whatever the size of the question bank.
+whole context costs six queries (four, plus two for the workshop's agreed positions and
+actions) whatever the size of the question bank.
 
 Everything here is plain data for the template. Text typed by users (organisation name, round
 title, names, comments) is passed through as-is and escaped by the template's autoescaping.

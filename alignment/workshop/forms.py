@@ -1,0 +1,81 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from alignment.models import ActionItem
+
+from .services import DESCRIPTION_MAX_LENGTH, NOTES_MAX_LENGTH
+
+POSITION_CHOICES = [("", "No position yet")] + [(str(v), str(v)) for v in range(1, 6)]
+
+
+class ConsensusForm(forms.Form):
+    """The agreed position and the notes of one dimension. A field absent from the POST is
+    left unchanged (the presenter view posts the position and the notes separately)."""
+
+    value = forms.TypedChoiceField(
+        choices=POSITION_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    notes = forms.CharField(max_length=NOTES_MAX_LENGTH, required=False, strip=True)
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("value", "notes") if name in self.data}
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(
+        label="Action", max_length=DESCRIPTION_MAX_LENGTH, widget=forms.TextInput
+    )
+    owner_role = forms.ChoiceField(label="Owner", choices=ActionItem.OwnerRole.choices)
+    due_date = forms.DateField(
+        label="Due", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due is not None and due < timezone.localdate():
+            raise forms.ValidationError("The due date is in the past.")
+        return due
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionItem.Status.choices)
+
+
+class NextRoundForm(forms.Form):
+    title = forms.CharField(max_length=200, help_text="The executives see it.")
+    due_date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Reminders go out a few days before and after it.",
+    )
+    send_invitations = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Email both executives their new link now",
+        help_text="Without it, the round stays a draft until you send the invitations.",
+    )
+
+    @staticmethod
+    def default_due():
+        return timezone.localdate() + timedelta(days=21)
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError("The due date is in the past.")
+        return due
+
+
+class GapFilterForm(forms.Form):
+    severity = forms.MultipleChoiceField(
+        required=False,
+        choices=[
+            ("critical", "Critical"),
+            ("material", "Material"),
+            ("minor", "Minor"),
+            ("aligned", "Aligned"),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    knowledge_gaps = forms.BooleanField(required=False, label="Knowledge gaps")

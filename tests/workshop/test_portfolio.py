@@ -1,0 +1,107 @@
+"""The portfolio across a consultant's clients: shown from five scored organisations, with
+the distribution, one organisation's percentile and the most often misaligned dimensions."""
+
+import pytest
+
+from alignment.workshop.portfolio import client_portfolio, index_histogram, percentile_rank
+from tests.factories import MembershipFactory, OrganizationFactory, scored_assessment
+
+from .conftest import url
+
+pytestmark = pytest.mark.django_db
+
+# (CEO answer, CISO answer) for every item: the index is 100 - 25 x the gap.
+PAIRS = [(3, 3), (4, 3), (5, 3), (2, 4), (5, 2), (4, 4)]  # 100, 75, 50, 50, 25, 100
+
+
+def _clients(consultant, questionnaire, pairs):
+    organizations = []
+    for n, (ceo, ciso) in enumerate(pairs):
+        organization = OrganizationFactory(name=f"Portfolio client {n}")
+        MembershipFactory(user=consultant, organization=organization)
+        scored_assessment(
+            questionnaire, organization=organization, realistic=False, ceo=(ceo,), ciso=(ciso,)
+        )
+        organizations.append(organization)
+    return organizations
+
+
+def test_it_needs_five_scored_organisations(consultant_client, consultant, questionnaire):
+    _clients(consultant, questionnaire, PAIRS[:4])
+    html = consultant_client.get(url("portfolio")).content.decode()
+    assert "appears once at least 5" in html and "4 so far" in html
+    assert "<svg" not in html
+
+
+def test_it_shows_the_distribution_and_where_one_organisation_falls(
+    consultant_client, consultant, questionnaire
+):
+    organizations = _clients(consultant, questionnaire, PAIRS)
+    html = consultant_client.get(
+        url("organization_portfolio", organization=organizations[1])
+    ).content.decode()
+    assert 'data-figure="portfolio-count">6<' in html
+    assert 'data-figure="portfolio-median">63<' in html  # (50 + 75) / 2 = 62.5, half up
+    # 75: 3 lower (50, 50, 25), none equal but itself -> (3 + 0.5) / 6 = 58%.
+    assert 'data-figure="percentile">58<' in html
+    assert "3 of the other 5 organisations score lower" in html
+    assert "This organisation: 75" in html
+    after_picker = html.split("data-portfolio-picker", 1)[1].split("</form>", 1)[1]
+    for organization in organizations[:1] + organizations[2:]:
+        assert organization.name not in after_picker, "no other client is named"
+
+
+def test_the_most_often_misaligned_dimensions(consultant, questionnaire):
+    _clients(consultant, questionnaire, PAIRS)
+    portfolio = client_portfolio(consultant)
+    # Every dimension: 50, 50 and 25 are below 70 in 3 of 6 organisations.
+    assert len(portfolio.dimensions) == 5
+    assert all(d.misaligned == 3 and d.organisations == 6 for d in portfolio.dimensions)
+    assert portfolio.dimensions[0].share == "50%"
+
+
+def test_only_the_users_clients_count(client, consultant, questionnaire):
+    _clients(consultant, questionnaire, PAIRS)
+    stranger = MembershipFactory(organization=OrganizationFactory(name="Elsewhere")).user
+    assert client_portfolio(stranger).scored == 0
+    client.force_login(stranger)
+    html = client.get(url("portfolio")).content.decode()
+    assert "0 so far" in html
+
+
+def test_each_organisation_counts_once_with_its_latest_round(consultant, questionnaire):
+    organizations = _clients(consultant, questionnaire, PAIRS)
+    scored_assessment(
+        questionnaire, organization=organizations[4], realistic=False, ceo=(3,), ciso=(3,)
+    )
+    portfolio = client_portfolio(consultant, highlight=organizations[4])
+    assert portfolio.scored == 6
+    assert portfolio.highlight == "100"
+
+
+def test_percentile_rank():
+    assert percentile_rank(50, [25, 50, 50, 75, 100]) == (40, 1)
+    assert percentile_rank(100, [100, 100]) == (50, 0)
+
+
+def test_the_histogram_escapes_and_marks(consultant):
+    svg = index_histogram([10.0, 55.5, 100.0], highlight=55.5)
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert "This organisation: 56" in svg and "90 to 100: 1" in svg
+
+
+def test_the_portfolio_page_costs_a_fixed_number_of_queries(
+    consultant_client, consultant, questionnaire, django_assert_max_num_queries
+):
+    organizations = _clients(consultant, questionnaire, PAIRS)
+    consultant_client.get(url("portfolio"))
+    # Session, user, organisation, the user's organisations, latest results, their figures.
+    with django_assert_max_num_queries(6):
+        consultant_client.get(url("organization_portfolio", organization=organizations[0]))
+
+
+def test_the_picker_redirects_to_one_organisation(consultant_client, organization):
+    response = consultant_client.get(url("portfolio"), {"org": organization.slug})
+    assert response.status_code == 302
+    assert response["Location"] == url("organization_portfolio", organization=organization)
+    assert consultant_client.get(url("portfolio"), {"org": "../x y"}).status_code == 200

@@ -2,8 +2,8 @@
 
 The scores are read from the stored result (``AlignmentResult.data``, the engine's output), never
 recomputed; the answers are read only for their wording (anchor labels) and the comments. The
-whole context costs six queries (four, plus two for the workshop's agreed positions and
-actions) whatever the size of the question bank.
+whole context costs seven queries (four, two for the workshop's agreed positions and
+actions, one to look for a previous round) whatever the size of the question bank.
 
 Everything here is plain data for the template. Text typed by users (organisation name, round
 title, names, comments) is passed through as-is and escaped by the template's autoescaping.
@@ -296,6 +296,14 @@ def _coefficient(value: float | None) -> str | None:
     return None if value is None else f"{value:.2f}".replace("-", "−")
 
 
+def _trend(assessment: Assessment, result: AlignmentResult):
+    """The change since the organisation's previous scored round, or None (one query when
+    there is none, three or four when there is)."""
+    from alignment.workshop.rounds import round_comparison
+
+    return round_comparison(assessment, result)
+
+
 def report_context(result: AlignmentResult, *, generated_at: datetime | None = None) -> dict:
     """Everything the report template needs for one stored result."""
     assessment, questions, answers, respondents = _load(result)
@@ -340,6 +348,7 @@ def report_context(result: AlignmentResult, *, generated_at: datetime | None = N
         "benchmarks": _benchmarks(items_by_code, answers_by_code) if advised else [],
         "recommendations": _recommendations(result.dimensions) if advised else [],
         "actions": _agreed_actions(assessment),
+        "trend": _trend(assessment, result),
         "radar_svg": charts.radar_chart(result.dimensions, size=300),
         "bars_svg": charts.alignment_bar_chart(result.dimensions),
     }

@@ -75,6 +75,8 @@ def build_html(
     generated_at = generated_at or timezone.now()
     ctx = report_context(result, generated_at=generated_at)
     ctx["charts"] = {name: _chart(ctx.pop(f"{name}_svg")) for name in ("radar", "bars")}
+    if ctx["trend"] is not None:
+        ctx["charts"]["trend"] = _chart(str(ctx["trend"].trend_svg))
     organization, assessment = ctx["organization"], ctx["assessment"]
     ctx |= {
         "document_title": (

@@ -92,15 +92,18 @@ def test_it_can_also_email_the_invitations(
 
 
 def test_seed_demo_prints_working_links_to_one_demo_round_and_is_idempotent(
-    client, questionnaire, settings
+    client, questionnaire, settings, django_capture_on_commit_callbacks
 ):
     settings.DEBUG = True
     first, second = StringIO(), StringIO()
-    call_command("seed_demo", stdout=first)
+    with django_capture_on_commit_callbacks(execute=True):  # scores the scored demo round
+        call_command("seed_demo", stdout=first)
     call_command("seed_demo", stdout=second)
     assert Assessment.objects.filter(organization__slug="acme-health").count() == 1
-    assessment = Assessment.objects.get()
+    assessment = Assessment.objects.get(organization__slug="acme-health")
     assert assessment.status == Assessment.Status.OPEN
+    scored = Assessment.objects.get(organization__slug="borealis-logistics")
+    assert scored.status == Assessment.Status.SCORED and scored.results.count() == 1
     links = {}
     for run, output in (("first", first), ("second", second)):
         found = dict(re.findall(r"(CEO|CISO)\s+link: https?://[^/]+(/r/\S+/)", output.getvalue()))

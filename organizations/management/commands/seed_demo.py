@@ -47,6 +47,21 @@ DEMO_ASSESSMENT = {
     "ciso": ("ciso@acme-health.example", "Sam Okafor"),
 }
 
+# A finished round, so the results page, the report and the workshop have something to show.
+SCORED_DEMO = {
+    "organization": "borealis-logistics",
+    "title": "GenAI alignment (scored demo)",
+    "ceo": ("ceo@borealis.example", "Kari Lund"),
+    "ciso": ("ciso@borealis.example", "Jonas Berg"),
+}
+# Answers by item position, cycled: the CEO is more optimistic than the CISO on most items.
+SCORED_DEMO_CEO = (5, 4, 4, 5, 4, 4, 3, 5, 4, 4, 3, "dk")
+SCORED_DEMO_CISO = (3, 2, 4, 3, 2, 3, 3, 2, 1, 4, "dk", 2)
+SCORED_DEMO_COMMENTS = {
+    "3.1": ("A policy is drafted and with legal.", "Nothing approved; staff use public chatbots."),
+    "4.2": ("Security signs off every project.", "We usually hear about projects at go-live."),
+}
+
 
 class Command(BaseCommand):
     help = "Create (or refresh) the demo consultancy, two client organisations and a consultant."
@@ -114,6 +129,61 @@ class Command(BaseCommand):
                 )
                 continue
             self.stdout.write(f"  {respondent.get_role_display():<5} link: {url}")
+        scored = self._scored_demo(consultant, questionnaire)
+        self.stdout.write(
+            f"Scored demo \u201c{scored.title}\u201d ({scored.organization}): results, report "
+            f"and workshop at {settings.PARLEY_BASE_URL}/organisations/"
+            f"{scored.organization.slug}/assessments/{scored.code}/results/"
+        )
+
+    def _scored_demo(self, consultant: User, questionnaire):
+        """Create, answer and submit the scored demo round once (scoring follows the submit)."""
+        from assessments.models import Assessment
+
+        organization = Organization.objects.get(slug=SCORED_DEMO["organization"])
+        existing = Assessment.objects.filter(
+            organization=organization, title=SCORED_DEMO["title"]
+        ).first()
+        if existing is not None:
+            return existing
+        with transaction.atomic():
+            assessment = self._open_round(consultant, questionnaire, organization, SCORED_DEMO)
+            self._answer_and_submit(assessment)
+        return assessment
+
+    def _open_round(self, consultant, questionnaire, organization, spec):
+        from assessments.services import Person, assessment_create, assessment_open
+
+        assessment = assessment_create(
+            organization=organization,
+            questionnaire=questionnaire,
+            title=spec["title"],
+            due_date=None,
+            ceo=Person(*spec["ceo"]),
+            ciso=Person(*spec["ciso"]),
+            created_by=consultant,
+        )
+        assessment_open(assessment=assessment, by=consultant, send_invitations=False)
+        return assessment
+
+    def _answer_and_submit(self, assessment) -> None:
+        from assessments.services import answer_save, respondent_submit
+
+        questions = list(assessment.questionnaire.questions.order_by("order"))
+        patterns = {"ceo": (SCORED_DEMO_CEO, 0), "ciso": (SCORED_DEMO_CISO, 1)}
+        for respondent in assessment.respondents.order_by("role"):
+            values, side = patterns[respondent.role]
+            for position, question in enumerate(questions):
+                value = values[position % len(values)]
+                comment = SCORED_DEMO_COMMENTS.get(question.code, ("", ""))[side]
+                answer_save(
+                    respondent=respondent,
+                    question=question,
+                    value=None if value == "dk" else value,
+                    dont_know=value == "dk",
+                    comment=comment,
+                )
+            respondent_submit(respondent=respondent)
 
     @transaction.atomic
     def _demo_assessment(self, consultant: User, questionnaire):

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.tasking import enqueue_on_commit
+from organizations.audit import Action, audit_record
 
 from .models import Assessment, Invitation, Respondent
 from .tokens import hash_token, new_token
@@ -130,7 +131,25 @@ def invitation_send(*, invitation_id: int) -> bool:
     with transaction.atomic():
         Invitation.objects.filter(pk=invitation.pk).update(sent_at=now, last_error="")
         _mark_invited(respondent, now)
+        _audit_sent(invitation)
     return True
+
+
+def _audit_sent(invitation: Invitation) -> None:
+    """ "Invitation sent" in the organisation's audit log, by the consultant who asked for it
+    (the daily reminders and other automatic sends have none), once the email has left."""
+    respondent = invitation.respondent
+    assessment = respondent.assessment
+    sender = invitation.created_by
+    role = respondent.get_role_display()
+    audit_record(
+        action=Action.INVITATION_SENT,
+        actor=sender,
+        actor_label=sender.email if sender else "Parley (automatic)",
+        organization=assessment.organization,
+        target=f"{invitation.get_kind_display()} to the {role} {invitation.email}, "
+        f"assessment {assessment.code}",
+    )
 
 
 def _mark_invited(respondent: Respondent, now) -> None:

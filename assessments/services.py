@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import dateformat, timezone
 
 from config.tasking import enqueue_on_commit
+from organizations.audit import Action, audit_record
 
 from .errors import AnswerRefused, AnswersLocked, IncompleteAnswers
 from .models import Answer, Assessment, Dimension, Question, Questionnaire, Respondent
@@ -346,7 +347,7 @@ def missing_question_codes(respondent: Respondent) -> list[str]:
 
 
 @transaction.atomic
-def respondent_submit(*, respondent: Respondent) -> Respondent:
+def respondent_submit(*, respondent: Respondent, request=None) -> Respondent:
     """Submit a respondent's answers; they are locked from then on.
 
     Both respondents' rows are locked (in a fixed order, so two submits cannot deadlock):
@@ -354,6 +355,10 @@ def respondent_submit(*, respondent: Respondent) -> Respondent:
     Idempotent: submitting again changes nothing; the caller sees it from `submitted_at`
     having been set before the call. Refuses (IncompleteAnswers) unless every item is
     answered or marked "don't know", and (AnswersLocked) when revoked, expired or not open.
+
+    The submission is written to the audit log in the same transaction (so the log has it
+    exactly when it happened); `request`, when the respondent submitted through their link,
+    gives the record its address and browser.
     """
     rows = list(
         Respondent.objects.select_for_update()
@@ -373,11 +378,64 @@ def respondent_submit(*, respondent: Respondent) -> Respondent:
     locked.submitted_at = now
     locked.save(update_fields=["submitted_at", "updated_at"])
     respondent.submitted_at = now
+    _audit_respondent(Action.ANSWERS_SUBMITTED, respondent, request=request)
     if len(rows) == 2 and all(row.submitted_at for row in rows):
         from alignment.tasks import score_assessment
 
         enqueue_on_commit(score_assessment, respondent.assessment_id)
     return respondent
+
+
+@transaction.atomic
+def respondent_reopen(*, respondent: Respondent, by=None, request=None) -> Respondent:
+    """Reopen a submitted respondent's answers for changes ("Reopen for changes"): they
+    answer again with the link they hold (or a resent one) and submit again.
+
+    Only while the round is open. Once it is scored, its result, its report, what the
+    executives were shown and the workshop all rest on the submitted answers (and the
+    sweeper relies on submitted answers never changing), so a change of mind is then the
+    next round. The assessment row is locked first, as scoring locks it: a reopen and a
+    scoring of the same round run one after the other, and a scoring message that arrives
+    after a reopen finds the round incomplete and does nothing.
+    Raises ValidationError when there is nothing to reopen. Recorded in the audit log.
+    """
+    assessment = Assessment.objects.select_for_update().get(pk=respondent.assessment_id)
+    locked = Respondent.objects.select_for_update().get(pk=respondent.pk)
+    role = locked.get_role_display()
+    if assessment.status != Assessment.Status.OPEN:
+        status = assessment.get_status_display().lower()
+        raise ValidationError(
+            f"Only an open round can be reopened (this one is {status}): start the next "
+            "round instead."
+        )
+    if locked.submitted_at is None:
+        raise ValidationError(f"The {role} has not submitted: their answers are still open.")
+    locked.submitted_at = None
+    locked.save(update_fields=["submitted_at", "updated_at"])
+    respondent.submitted_at = None
+    _audit_respondent(Action.ASSESSMENT_REOPENED, respondent, request=request, by=by)
+    return respondent
+
+
+def _audit_respondent(action: str, respondent: Respondent, *, request=None, by=None) -> None:
+    """An audit record about one executive, in their organisation's log: done by a signed-in
+    user (`by`), through the executive's link (`request` without `by`), or by a command."""
+    assessment = respondent.assessment
+    role = respondent.get_role_display()
+    if by is not None:
+        label = by.email
+    elif request is not None:
+        label = f"{role} (invitation link)"
+    else:
+        label = f"{role} {respondent.email} (no web request)"
+    audit_record(
+        action=action,
+        request=request,
+        actor=by,
+        actor_label=label,
+        organization=assessment.organization,
+        target=f"{role} {respondent.email}, assessment {assessment.code}",
+    )
 
 
 # --- Respondents (consultant actions) ---------------------------------------------------

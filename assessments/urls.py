@@ -15,4 +15,5 @@ urlpatterns = [
     path("<str:code>/<str:role>/revoke/", views.respondent_revoke, name="revoke"),
     path("<str:code>/<str:role>/edit/", views.respondent_edit, name="edit"),
     path("<str:code>/<str:role>/remind/", views.respondent_remind_now, name="remind"),
+    path("<str:code>/<str:role>/reopen/", views.respondent_reopen_for_changes, name="reopen"),
 ]

@@ -71,14 +71,13 @@ def _env() -> dict:
     return env
 
 
-def _recreate_database() -> str | None:
-    Path(STATIC_ROOT).mkdir(exist_ok=True)
+def _recreate_database(url: str = DATABASE_URL) -> str | None:
     """Drop and create the bench database; a reason string when PostgreSQL is not there."""
     try:
         import psycopg2
     except ImportError:
         return "psycopg2 is not installed"
-    parsed = urlparse(DATABASE_URL)
+    parsed = urlparse(url)
     name = parsed.path.lstrip("/")
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         return f"unexpected database name {name!r}"
@@ -335,6 +334,7 @@ def _verify(expected: dict, tokens: list[str]) -> tuple[int, int, int]:
 
 
 def main() -> int:
+    Path(STATIC_ROOT).mkdir(exist_ok=True)
     reason = _recreate_database()
     if reason:
         print(f"questionnaire bench skipped: {reason}")

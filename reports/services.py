@@ -13,11 +13,13 @@ Decisions:
   new one unless one is already in flight. At most one report per result is in flight (a
   database constraint), so concurrent requests cannot both start a render.
 * **Idempotent rendering.** ``report_render`` claims with a conditional UPDATE (pending ->
-  rendering, or a rendering claim older than the hard time limit, left by a killed worker).
+  rendering, or a rendering claim older than ``REPORT_STALE_CLAIM_SECONDS``, by default the
+  hard time limit plus 30 s, left by a killed worker).
   Whoever does not win the claim does nothing. The PDF is written to a temporary file in the
   final folder and moved into place with ``os.replace`` only while the claim is still held, in
   the same transaction that marks the report ready, so no half-written file is ever visible
   and a duplicate message never leaves a second file: a report has exactly one file name.
+  Temporary files left by a killed worker are removed by the render that publishes.
 * **Failures.** A render that raises marks the report failed with the error. A transient
   database error releases the claim (back to pending) and re-raises for the task to retry.
 * Files need a local (or mounted) file system: ``os.replace`` is what makes publishing atomic.
@@ -57,9 +59,11 @@ class NothingToReport(Exception):
 
 
 def stale_claim_age() -> timedelta:
-    """How old a rendering claim must be before another worker may take it over: the task's
-    hard time limit (the worker that held it has been killed by then) plus a margin."""
-    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
+    """How old a rendering claim must be before another worker may take it over:
+    settings.REPORT_STALE_CLAIM_SECONDS, by default the task's hard time limit (the worker
+    that held it has been killed by then) plus 30 s; the settings refuse a value that is not
+    above the hard time limit, which would let a slow render still running be taken over."""
+    return timedelta(seconds=settings.REPORT_STALE_CLAIM_SECONDS)
 
 
 def report_filename(report: Report) -> str:
@@ -144,10 +148,17 @@ def _claim(report_id: int) -> str | None:
     return token if claimed == 1 else None
 
 
+def _temporary_prefix(final_path: Path) -> str:
+    return f".tmp-{final_path.stem}-"
+
+
 def _write_temporary(final_path: Path, pdf: bytes) -> Path:
-    """The PDF in a hidden temporary file beside its final place (same file system)."""
+    """The PDF in a hidden temporary file beside its final place (same file system), named
+    after it so that what a killed worker leaves behind can be found and removed."""
     final_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=final_path.parent, prefix=".tmp-", suffix=".pdf")
+    fd, name = tempfile.mkstemp(
+        dir=final_path.parent, prefix=_temporary_prefix(final_path), suffix=".pdf"
+    )
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(pdf)
@@ -189,7 +200,20 @@ def _publish(report: Report, token: str, pdf: bytes, pages: int, render_ms: floa
                 os.replace(temporary, final_path)
     finally:
         temporary.unlink(missing_ok=True)
+    if published == 1:
+        _remove_leftovers(final_path)
     return published == 1
+
+
+def _remove_leftovers(final_path: Path) -> None:
+    """Delete the temporary files of this report that earlier claims left (a worker killed
+    while writing). Only the claim holder publishes, so once it has, any other temporary
+    file of the report belongs to a worker that lost: it will never be moved into place."""
+    for leftover in final_path.parent.glob(_temporary_prefix(final_path) + "*.pdf"):
+        leftover.unlink(missing_ok=True)
+        logger.info(
+            "report file %s: removed %s left by an earlier claim", final_path.name, leftover
+        )
 
 
 def _fail(report_id: int, token: str, error: str) -> None:

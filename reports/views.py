@@ -9,8 +9,8 @@ one that does not look the same from outside.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -125,9 +125,11 @@ def report_render_request(request: HttpRequest, slug: str, code: str) -> HttpRes
         else:
             messages.success(request, "A fresh report is being rendered; it takes a few seconds.")
     back = request.POST.get("next", "")
-    if not _is_safe(request, back):
+    # A path or an absolute URL of this site only; and never `redirect(back)`, which would
+    # take a bare word such as "dk" for a view name and fail with a 500 (NoReverseMatch).
+    if not back.startswith(("/", "http://", "https://")) or not _is_safe(request, back):
         back = reverse("reports:status", args=[slug, code])
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 def executive_download(request: HttpRequest, token: str) -> FileResponse:

@@ -30,7 +30,13 @@ from ..selectors import (
     respondent_status,
     respondents_with_progress,
 )
-from ..services import Person, assessment_create, assessment_open, respondent_change_email
+from ..services import (
+    Person,
+    assessment_create,
+    assessment_open,
+    respondent_change_email,
+    respondent_reopen,
+)
 
 
 def _get_organization_for_user(request: HttpRequest, org_slug: str):
@@ -222,5 +228,26 @@ def respondent_remind_now(
             request,
             f"Reminder {respondent.reminder_count} of {REMINDER_LIMIT} is on its way to "
             f"{respondent.email}.",
+        )
+    return _to_detail(respondent.assessment)
+
+
+@login_required
+@require_POST
+def respondent_reopen_for_changes(
+    request: HttpRequest, org_slug: str, code: str, role: str
+) -> HttpResponse:
+    """ "Reopen for changes": un-submit an executive of an open round (see the service)."""
+    respondent = _respondent(request, org_slug, code, role)
+    try:
+        respondent_reopen(respondent=respondent, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            f"The {respondent.get_role_display()}\u2019s answers are open for changes again: "
+            f"they can use their link to change them and submit again. If their link no "
+            f"longer works, resend the invitation.",
         )
     return _to_detail(respondent.assessment)

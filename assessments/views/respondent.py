@@ -7,12 +7,15 @@ indexed (the URL is a credential).
 
 from functools import wraps
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from organizations.audit import Action, audit_record
 
 from ..errors import AnswerRefused, AnswersLocked, LinkError, RespondentError
 from ..invitations import SECONDS_PER_ITEM
@@ -48,9 +51,44 @@ def respondent_view(view):
             return link_error(request, error)
         response = view(request, respondent, token, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
+        if request.method == "GET":
+            _note_visit(request, response, respondent, token)
         return response
 
     return wrapper
+
+
+# "Link opened" goes to the audit log once per visit, not on every page and autosave: a
+# visit is marked by a signed cookie that lasts until VISIT_SECONDS pass without a page
+# (the autosave does not read or renew it, so the questionnaire's hot path stays as it is).
+VISIT_COOKIE = "parley_visit"
+VISIT_SECONDS = 30 * 60
+_VISIT_SALT = "parley.link-visit"
+
+
+def _note_visit(request, response: HttpResponse, respondent: Respondent, token: str) -> None:
+    marker = str(respondent.pk)
+    seen = request.get_signed_cookie(VISIT_COOKIE, default=None, salt=_VISIT_SALT)
+    if seen != marker:
+        assessment = respondent.assessment
+        role = respondent.get_role_display()
+        audit_record(
+            action=Action.LINK_OPENED,
+            request=request,
+            actor_label=f"{role} (invitation link)",
+            organization=assessment.organization,
+            target=f"{role} {respondent.email}, assessment {assessment.code}",
+        )
+    response.set_signed_cookie(
+        VISIT_COOKIE,
+        marker,
+        salt=_VISIT_SALT,
+        max_age=VISIT_SECONDS,
+        path=reverse("respond:welcome", kwargs={"token": token}),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _link_error_text(error: LinkError) -> str:
@@ -332,7 +370,7 @@ def submit(request: HttpRequest, respondent: Respondent, token: str) -> HttpResp
         error = RespondentError("Tick the box to confirm that your answers are final, then submit.")
         return _review(request, respondent, token, error=error)
     try:
-        respondent_submit(respondent=respondent)
+        respondent_submit(respondent=respondent, request=request)
     except AnswersLocked as refused:
         return _refusal(request, respondent, token, refused)
     except RespondentError as refused:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
     env_bool,
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,7 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "organizations.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the settings' policy built once (see the class).
+    "organizations.middleware.CSPMiddleware",
     "organizations.middleware.AuditDeniedAccessMiddleware",
     # Last, as django-axes asks: it turns lockouts raised by the backend into responses.
     "axes.middleware.AxesMiddleware",
@@ -197,17 +200,20 @@ CELERY_TASK_ROUTES = {"reports.tasks.*": {"queue": "reports"}}
 # waits before Redis hands it to another worker. It must exceed the hard time limit, or a
 # slow task would run twice; the tasks are idempotent in any case.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 300, minimum=1)
+# Redis answers in well under a millisecond; a second without an answer means it is down,
+# frozen or cut off (a stopped Redis refuses at once, a frozen one accepts and never answers).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 1,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A web request that enqueues while Redis is down must not hang: a short retry, then the
-# caller logs and moves on, and the sweeper picks the work up later.
+# A web request that enqueues while Redis is down must not hang: one short retry, then the
+# caller logs and moves on, and the sweeper picks the work up later. With the timeouts above
+# a frozen Redis costs a request about 3 s at most (tests/reliability/test_broker_outage.py).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.5,
@@ -242,6 +248,17 @@ CELERY_BEAT_SCHEDULE = {
 # --- Parley -----------------------------------------------------------------------------
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 30, minimum=1)
 REPORT_PAGE_SIZE = env_choice("REPORT_PAGE_SIZE", ("A4", "Letter"), "A4")
+# How old a report's rendering claim must be before another worker takes it over (the worker
+# that held it was killed). Above the hard time limit, or a slow render still running would
+# be duplicated (only one copy is ever published, but the work is wasted).
+REPORT_STALE_CLAIM_SECONDS = env_int(
+    "REPORT_STALE_CLAIM_SECONDS", CELERY_TASK_TIME_LIMIT + 30, minimum=1
+)
+if REPORT_STALE_CLAIM_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"Environment variable REPORT_STALE_CLAIM_SECONDS={REPORT_STALE_CLAIM_SECONDS} must be "
+        f"greater than CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT})."
+    )
 
 # --- Security headers (tightened further in production.py) ------------------------------
 X_FRAME_OPTIONS = "DENY"
@@ -261,15 +278,26 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# Larger bodies and more fields are refused with a 400 (templates/400.html).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# "This page has expired, reload it" rather than Django's page for developers.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # LOG_LEVEL on the handler as well: Django's own loggers (django.request logs every 4xx
+    # as a warning) pass their records up at their own level, whatever the root's.
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "level": env_str("LOG_LEVEL", "INFO"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

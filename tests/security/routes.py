@@ -1,0 +1,239 @@
+"""Every URL pattern of the project, read from the resolver, and what each one is.
+
+`ROUTES` walks `get_resolver().url_patterns` recursively, so a view added anywhere shows up
+here by itself. Each named route outside the Django admin must be in exactly one table
+below, or `test_every_url_pattern_is_classified` fails until someone decides what it is:
+
+- PUBLIC: no account and no object (sign-in, password reset, health check). Static files are
+  served by WhiteNoise before the resolver and are not URL patterns.
+- SIGNED_IN: for any signed-in user, no tenant object in the URL; what they show is filtered
+  by the user's memberships.
+- TENANT: carries an organisation slug, assessment code, action code… For consultants and
+  admins of that organisation (ADMINS: admins only); everyone else gets a 404, and the
+  anonymous a redirect to sign-in.
+- LINK: the respondent journey under /r/<token>/: the token is the credential.
+
+Everything under admin/ is the Django admin: staff only.
+"""
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.resolvers import RoutePattern
+
+ADMIN_PREFIX = "admin/"
+GET, POST = "get", "post"
+MANAGERS = frozenset({"consultant", "admin"})
+ADMINS = frozenset({"admin"})
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str  # the full route, e.g. "organisations/<slug:org_slug>/assessments/"
+    name: str | None  # namespaced, e.g. "assessments:list"
+    callback: object
+    is_regex: bool
+
+    @property
+    def kwarg_names(self) -> list[str]:
+        return re.findall(r"<(?:\w+:)?(\w+)>", self.route)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.route.startswith(ADMIN_PREFIX)
+
+    def path(self, kwargs: dict) -> str:
+        """The URL for these kwargs, built from the route itself (not by reversing the name,
+        which would find the first pattern of that name, not necessarily this one)."""
+        return "/" + re.sub(
+            r"<(?:\w+:)?(\w+)>", lambda m: quote(str(kwargs[m.group(1)]), safe=""), self.route
+        )
+
+    def resolves_here(self, path: str) -> bool:
+        """Whether a request for `path` reaches this pattern's view (not a shadowing one)."""
+        return resolve(path).func is self.callback
+
+    def __str__(self):
+        return self.name or self.route
+
+
+def _walk(patterns, prefix="", namespace=None, regex=False):
+    for pattern in patterns:
+        is_regex = regex or not isinstance(pattern.pattern, RoutePattern)
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner, is_regex)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield Route(prefix + str(pattern.pattern), name, pattern.callback, is_regex)
+
+
+ROUTES: list[Route] = list(_walk(get_resolver().url_patterns))
+
+
+# --- The classification -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class View:
+    """A view's methods, who may use it, and what a positive control posts."""
+
+    methods: tuple = (GET,)
+    who: frozenset = MANAGERS
+    data: dict = field(default_factory=dict)
+    link: str = "open"  # LINK views: which of the tenant's rounds the right link belongs to
+
+
+PUBLIC = {
+    "home": View(),
+    "healthz": View(),
+    "login": View((GET, POST)),
+    "logout": View((POST,)),
+    "password_reset": View((GET, POST)),
+    "password_reset_done": View(),
+    "password_reset_confirm": View(),
+    "password_reset_complete": View(),
+}
+
+SIGNED_IN = {
+    "password_change": View((GET, POST)),
+    "password_change_done": View(),
+    "organizations:list": View(),
+    "organizations:create": View((GET, POST)),
+    "workshop:portfolio": View(),
+}
+
+_STATUS_DONE = {"status": "done"}
+TENANT = {
+    # organisations
+    "organizations:members": View(
+        (GET, POST), data={"email": "colleague@example.test", "role": "consultant"}
+    ),
+    "organizations:audit_log": View(who=ADMINS),
+    # assessments and their executives
+    "assessments:list": View(),
+    "assessments:new": View((GET, POST)),
+    "assessments:detail": View(),
+    "assessments:send": View((POST,)),
+    "assessments:resend": View((POST,)),
+    "assessments:revoke": View((POST,), data={"send_new": ""}),
+    "assessments:edit": View((GET, POST)),
+    "assessments:remind": View((POST,)),
+    "assessments:reopen": View((POST,)),
+    # results and the PDF report
+    "alignment:results": View(),
+    "reports:status": View(),
+    "reports:status_fragment": View(),
+    "reports:download": View(),
+    "reports:render": View((POST,)),
+    # the workspace: workshop, gap map, rounds, actions, portfolio, exports
+    "workshop:organization_portfolio": View(),
+    "workshop:actions": View(),
+    "workshop:action_update": View((POST,), data=_STATUS_DONE),
+    "workshop:org_xlsx": View(),
+    "workshop:org_csv": View(),
+    "workshop:presenter": View(),
+    "workshop:state": View(),
+    "workshop:finish": View((POST,)),
+    "workshop:consensus": View((POST,), data={"value": "4"}),
+    "workshop:action_create": View(
+        (POST,), data={"description": "Agree who signs off", "owner_role": "both"}
+    ),
+    "workshop:action_status": View((POST,), data=_STATUS_DONE),
+    "workshop:action_remove": View((POST,)),
+    "workshop:gap_map": View(),
+    "workshop:trend": View(),
+    "workshop:next_round": View((GET, POST)),
+    "workshop:xlsx": View(),
+    "workshop:csv": View(),
+}
+
+LINK = {
+    "respond:welcome": View(),
+    "respond:page": View((GET, POST), data={"action": "save", "q-1.1": "3"}),
+    "respond:autosave": View((POST,), data={"question": "1.1", "answer": "3"}),
+    "respond:review": View(),
+    "respond:submit": View((POST,), data={"confirm": "yes"}),
+    "alignment:respondent_results": View(link="scored"),
+    "reports:executive_download": View(link="scored"),
+}
+
+CLASSIFIED = {**PUBLIC, **SIGNED_IN, **TENANT, **LINK}
+
+
+def routes_in(table: dict) -> list[Route]:
+    return [r for r in ROUTES if not r.is_admin and r.name in table]
+
+
+def admin_routes() -> list[Route]:
+    return [r for r in ROUTES if r.is_admin]
+
+
+# --- Building the kwargs of a URL ----------------------------------------------------------
+
+# The kwargs that name a tenant's object: swapping any one of them for another tenant's
+# must give a 404. The others (a role, a dimension code, a table) are the same for everyone.
+OBJECT_KWARGS = {
+    "slug": lambda t: t.organization.slug,
+    "org_slug": lambda t: t.organization.slug,
+    "code": lambda t: t.scored.code,
+    "action_code": lambda t: t.action_code(),
+}
+SHARED_KWARGS = {
+    "role": "ciso",
+    "dimension": "D1",
+    "table": "answers",
+}
+
+
+class UnknownKwarg(Exception):
+    pass
+
+
+def tenant_kwargs(route: Route, tenant, *, swap: str | None = None, other=None) -> dict:
+    """The kwargs of `route` for `tenant`'s objects; with `swap`, that one kwarg is `other`
+    tenant's. Fails loudly for a kwarg it does not know, so a new view cannot pass unseen."""
+    kwargs = {}
+    for name in route.kwarg_names:
+        if name in OBJECT_KWARGS:
+            owner = other if name == swap else tenant
+            kwargs[name] = OBJECT_KWARGS[name](owner)
+        elif name in SHARED_KWARGS:
+            kwargs[name] = SHARED_KWARGS[name]
+        else:
+            raise UnknownKwarg(
+                f"{route}: no rule for the URL kwarg {name!r}. Teach tests/security/routes.py "
+                f"(OBJECT_KWARGS if it names a tenant's object, else SHARED_KWARGS) how to "
+                f"build it for another organisation."
+            )
+    return kwargs
+
+
+def object_kwarg_names(route: Route) -> list[str]:
+    return [name for name in route.kwarg_names if name in OBJECT_KWARGS]
+
+
+def link_kwargs(route: Route, token: str) -> dict:
+    kwargs = {}
+    for name in route.kwarg_names:
+        if name == "token":
+            kwargs[name] = token
+        elif name == "code":  # a page of the questionnaire: a dimension code
+            kwargs[name] = "D1"
+        else:
+            raise UnknownKwarg(f"{route}: no rule for the link URL kwarg {name!r}.")
+    return kwargs
+
+
+PUBLIC_KWARGS = {"uidb64": "MQ", "token": "set-password"}
+
+
+def public_kwargs(route: Route) -> dict:
+    unknown = set(route.kwarg_names) - PUBLIC_KWARGS.keys()
+    if unknown:
+        raise UnknownKwarg(f"{route}: no rule for the public URL kwarg(s) {sorted(unknown)}.")
+    return {name: PUBLIC_KWARGS[name] for name in route.kwarg_names}

@@ -336,7 +336,12 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def _terminated(signum, frame):
+    raise SystemExit(128 + signum)  # so that the `finally` below stops what was started
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _terminated)
     if not questionnaire_bench._reachable(BROKER_URL, 6379):
         print(f"load bench skipped: Redis at {BROKER_URL} is not reachable")
         return 0

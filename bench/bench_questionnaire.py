@@ -333,7 +333,12 @@ def _verify(expected: dict, tokens: list[str]) -> tuple[int, int, int]:
     return stored, wrong, submitted
 
 
+def _terminated(signum, frame):
+    raise SystemExit(128 + signum)  # so that gunicorn is stopped on the way out
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _terminated)
     Path(STATIC_ROOT).mkdir(exist_ok=True)
     reason = _recreate_database()
     if reason:

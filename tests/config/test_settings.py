@@ -142,3 +142,35 @@ def test_production_starts_with_the_required_variables():
     done = _load_settings("config.settings.production", **PRODUCTION_ENV)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[:3] == ["django.db.backends.postgresql", "False", "False"]
+
+
+def _read_setting(name: str, **values) -> subprocess.CompletedProcess:
+    code = f"from config.settings import base as s; print(s.{name})"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **values},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_report_claim_goes_stale_after_the_hard_time_limit_by_default():
+    done = _read_setting("REPORT_STALE_CLAIM_SECONDS", CELERY_TASK_TIME_LIMIT="100")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "130"
+    done = _read_setting(
+        "REPORT_STALE_CLAIM_SECONDS", CELERY_TASK_TIME_LIMIT="100", REPORT_STALE_CLAIM_SECONDS="101"
+    )
+    assert done.stdout.strip() == "101"
+
+
+def test_a_stale_claim_threshold_within_the_time_limit_is_refused():
+    done = _read_setting(
+        "REPORT_STALE_CLAIM_SECONDS", CELERY_TASK_TIME_LIMIT="100", REPORT_STALE_CLAIM_SECONDS="60"
+    )
+    assert done.returncode != 0
+    assert (
+        "REPORT_STALE_CLAIM_SECONDS=60 must be greater than CELERY_TASK_TIME_LIMIT" in done.stderr
+    )

@@ -28,7 +28,9 @@ def _broker_status() -> str:
     if url.startswith("memory"):
         return "in-process"
     try:
-        with Connection(url, connect_timeout=2) as conn:
+        # Socket timeouts too: a frozen Redis must not hold a web worker on a probe.
+        options = {"socket_timeout": 2, "socket_connect_timeout": 2}
+        with Connection(url, connect_timeout=2, transport_options=options) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return "ok"
     except Exception:

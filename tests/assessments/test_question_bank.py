@@ -119,3 +119,12 @@ def test_the_completed_assessment_factory_answers_every_item(questionnaire):
     assert ceo.answers.count() == ciso.answers.count() == 44
     assert ceo.answers.filter(dont_know=True).count() == 22
     assert all(r.submitted_at for r in (ceo, ciso))
+
+
+def test_public_codes_never_look_like_command_line_options(monkeypatch):
+    """Codes are passed to manage.py commands; one starting with "-" would read as an option."""
+    from assessments import models
+
+    drawn = iter(["-leading-dash-code", "Ab3-second-draw"])
+    monkeypatch.setattr(models.secrets, "token_urlsafe", lambda n: next(drawn))
+    assert models.new_public_code() == "Ab3-second-draw"

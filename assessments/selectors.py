@@ -18,7 +18,7 @@ from .models import Answer, Assessment, Dimension, Invitation, Question, Respond
 from .prepared import PreparedQuery
 from .tokens import hash_token, looks_like_token
 
-_ITEM_CODE = re.compile(r"^\d{1,3}\.\d{1,3}$")
+ITEM_CODE = re.compile(r"^\d{1,3}\.\d{1,3}$")
 
 # --- Links ------------------------------------------------------------------------------
 
@@ -101,7 +101,7 @@ def respondent_and_question_for_token(raw: str, code: str) -> tuple[Respondent, 
     autosave's only read."""
     if not looks_like_token(raw):
         raise LinkError(LinkError.UNKNOWN)
-    if not _ITEM_CODE.match(code):
+    if not ITEM_CODE.match(code):
         return respondent_for_token(raw), None
     invitation = _LINK_AND_QUESTION.first(code, hash_token(raw))
     respondent = _open(invitation, None)

@@ -14,8 +14,18 @@ from config.tasking import enqueue_on_commit
 from organizations.audit import Action, audit_record
 
 from .errors import AnswerRefused, AnswersLocked, IncompleteAnswers
-from .models import Answer, Assessment, Dimension, Question, Questionnaire, Respondent
+from .models import (
+    Answer,
+    Assessment,
+    Dimension,
+    Invitation,
+    Question,
+    Questionnaire,
+    Respondent,
+)
 from .question_bank import BankData, BankError
+from .selectors import ITEM_CODE
+from .tokens import hash_token, looks_like_token
 
 COMMENT_MAX_LENGTH = 4000
 
@@ -331,6 +341,69 @@ def answer_save(
     """
     entry = AnswerInput(question, value, bool(dont_know), comment or "")
     return answers_save(respondent=respondent, entries=[entry])[0]
+
+
+# The autosave of one well-formed answer on PostgreSQL, as a single statement: find the
+# link's respondent and the item by its code, check that the link is live and the round open,
+# lock and stamp the respondent (waiting for a concurrent submit, then seeing it), and upsert
+# the answer. It mirrors the checks of respondent_for_token and _refuse_locked; when any of
+# them fails, no row comes back and the caller takes the full path, which says which one.
+# Expiry: a link is live until the later of token_expires_at and the end of the due date
+# (Respondent.access_expires_at); the due date has not ended while it is today or later.
+_AUTOSAVE_POSTGRESQL = (
+    "WITH target AS ("  # nosec B608 (table names from the models; values are parameters)
+    "SELECT r.id AS respondent_id, q.id AS question_id "
+    f"FROM {Invitation._meta.db_table} i "
+    f"JOIN {Respondent._meta.db_table} r ON r.id = i.respondent_id "
+    f"JOIN {Assessment._meta.db_table} a ON a.id = r.assessment_id "
+    f"JOIN {Question._meta.db_table} q "
+    "ON q.questionnaire_id = a.questionnaire_id AND q.code = %(code)s "
+    "WHERE i.token_hash = %(token_hash)s AND i.revoked_at IS NULL AND a.status = %(open)s "
+    "AND (r.token_expires_at > %(now)s OR a.due_date >= %(today)s "
+    "OR (r.token_expires_at IS NULL AND a.due_date IS NULL))), "
+    f"still_open AS (UPDATE {Respondent._meta.db_table} r "
+    "SET started_at = COALESCE(r.started_at, %(now)s), updated_at = %(now)s FROM target "
+    "WHERE r.id = target.respondent_id AND r.submitted_at IS NULL AND r.revoked_at IS NULL "
+    "RETURNING r.id, target.question_id) "
+    f"INSERT INTO {Answer._meta.db_table} ({_ANSWER_COLUMNS}) "
+    "SELECT id, question_id, %(value)s, %(dont_know)s, %(comment)s, %(now)s, %(now)s "
+    f"FROM still_open {_ON_CONFLICT} RETURNING id"
+)
+
+
+def answer_save_by_link(
+    *, token: str, code: str, value: int | None, dont_know: bool, comment: str
+) -> bool:
+    """The autosave's quick path: save one answer through the respondent's link in a single
+    statement, without loading the respondent. True when saved; False when this path does
+    not apply (not PostgreSQL, a malformed link or code, an invalid answer) or refused to
+    write (unknown or dead link, unknown item, locked answers): the caller then takes the
+    full path (respondent_and_question_for_token, answers_save), which saves or says why."""
+    if connection.vendor != "postgresql" or not _quick_answer_valid(value, dont_know, comment):
+        return False
+    if not looks_like_token(token) or not ITEM_CODE.match(code):
+        return False
+    now = timezone.now()
+    params = {
+        "code": code,
+        "token_hash": hash_token(token),
+        "open": Assessment.Status.OPEN,
+        "now": now,
+        "today": timezone.localdate(now),
+        "value": value,
+        "dont_know": dont_know,
+        "comment": comment,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_AUTOSAVE_POSTGRESQL, params)
+        return cursor.fetchone() is not None
+
+
+def _quick_answer_valid(value: int | None, dont_know: bool, comment: str) -> bool:
+    """The checks of _check_answer that need no database, as a yes or no."""
+    if value is not None and (dont_know or type(value) is not int or not 1 <= value <= 5):
+        return False
+    return len(comment) <= COMMENT_MAX_LENGTH and "\x00" not in comment
 
 
 def missing_question_codes(respondent: Respondent) -> list[str]:

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from .errors import LinkError
-from .models import Answer, Assessment, Dimension, Invitation, Question, Respondent
+from .models import Answer, Assessment, Dimension, Invitation, Question, Questionnaire, Respondent
 from .prepared import PreparedQuery
 from .tokens import hash_token, looks_like_token
 
@@ -26,7 +26,9 @@ ITEM_CODE = re.compile(r"^\d{1,3}\.\d{1,3}$")
 _LINK = PreparedQuery(
     lambda token_hash: (
         Invitation.objects.select_related(
-            "respondent__assessment__organization", "respondent__assessment__created_by"
+            "respondent__assessment__organization",
+            "respondent__assessment__created_by",
+            "respondent__assessment__questionnaire",
         )
         .filter(token_hash=token_hash)
         .order_by()[:1]
@@ -59,29 +61,11 @@ _SUBMITTED = PreparedQuery(
     ),
     int,
 )
-_DIMENSIONS = PreparedQuery(
-    lambda questionnaire_id: (
-        Dimension.objects.filter(questionnaire_id=questionnaire_id)
-        .annotate(item_count=Count("questions"))
-        .order_by("order")
-    ),
-    int,
-)
 _ANSWERS = PreparedQuery(
     lambda respondent_id: (
         Answer.objects.filter(respondent_id=respondent_id)
         .order_by()
         .values_list("question_id", "question__dimension_id", "value", "dont_know", "comment")
-    ),
-    int,
-)
-_PAGE_QUESTIONS = PreparedQuery(
-    lambda dimension_id: Question.objects.filter(dimension_id=dimension_id).order_by("order"),
-    int,
-)
-_ALL_QUESTIONS = PreparedQuery(
-    lambda questionnaire_id: Question.objects.filter(questionnaire_id=questionnaire_id).order_by(
-        "order"
     ),
     int,
 )
@@ -146,6 +130,45 @@ def both_submitted(assessment: Assessment) -> bool:
 # --- The questionnaire as one respondent sees it ----------------------------------------
 
 
+# A published questionnaire never changes (the loader refuses to alter one, the admin shows it
+# read-only), so its pages and items are read once per process, not on every page view.
+# The key includes published_at: a questionnaire is cached only once published, and a row
+# that reuses an id (SQLite reuses rolled-back ids) is a different key.
+_LAYOUTS: dict = {}  # (questionnaire id, published_at) -> QuestionnaireLayout
+
+
+@dataclass(frozen=True)
+class QuestionnaireLayout:
+    """A questionnaire's dimensions and items, in order. Shared between requests: read only."""
+
+    dimensions: tuple[Dimension, ...]
+    questions: tuple[Question, ...]
+    by_dimension: dict[int, tuple[Question, ...]]
+
+
+def questionnaire_layout(questionnaire: Questionnaire) -> QuestionnaireLayout:
+    key = (questionnaire.pk, questionnaire.published_at)
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        layout = _load_layout(questionnaire.pk)
+        if questionnaire.published_at is not None:
+            _LAYOUTS[key] = layout
+    return layout
+
+
+def _load_layout(questionnaire_id: int) -> QuestionnaireLayout:
+    dimensions = tuple(
+        Dimension.objects.filter(questionnaire_id=questionnaire_id).order_by("order")
+    )
+    questions = tuple(Question.objects.filter(questionnaire_id=questionnaire_id).order_by("order"))
+    by_dimension = {dimension.pk: [] for dimension in dimensions}
+    for question in questions:
+        by_dimension[question.dimension_id].append(question)
+    return QuestionnaireLayout(
+        dimensions, questions, {pk: tuple(items) for pk, items in by_dimension.items()}
+    )
+
+
 @dataclass
 class DimensionProgress:
     dimension: Dimension
@@ -174,7 +197,16 @@ class Progress:
     """A respondent's place in their questionnaire: its pages and their saved answers."""
 
     pages: list[DimensionProgress]
+    layout: QuestionnaireLayout
     answers: dict[int, SavedAnswer] = field(default_factory=dict)
+
+    def questions(self, page: DimensionProgress) -> tuple[Question, ...]:
+        """The page's items, in order."""
+        return self.layout.by_dimension[page.dimension.pk]
+
+    @property
+    def all_questions(self) -> tuple[Question, ...]:
+        return self.layout.questions
 
     @property
     def total(self) -> int:
@@ -202,28 +234,21 @@ class Progress:
 
 
 def respondent_progress(respondent: Respondent) -> Progress:
-    """The pages (dimensions) with item counts and every saved answer: two queries."""
-    dimensions = _DIMENSIONS.objects(respondent.assessment.questionnaire_id)
+    """The pages (dimensions) with item counts and every saved answer: one query (the
+    answers) once the questionnaire's layout is cached."""
+    layout = questionnaire_layout(respondent.assessment.questionnaire)
     pages = [
-        DimensionProgress(dimension, number, dimension.item_count)
-        for number, dimension in enumerate(dimensions, 1)
+        DimensionProgress(dimension, number, len(layout.by_dimension[dimension.pk]))
+        for number, dimension in enumerate(layout.dimensions, 1)
     ]
     by_id = {page.dimension.pk: page for page in pages}
-    progress = Progress(pages)
+    progress = Progress(pages, layout)
     for question_id, dimension_id, value, dont_know, comment in _ANSWERS.rows(respondent.pk):
         saved = SavedAnswer(value, dont_know, comment)
         progress.answers[question_id] = saved
         if saved.complete and dimension_id in by_id:
             by_id[dimension_id].answered += 1
     return progress
-
-
-def page_questions(dimension: Dimension) -> list[Question]:
-    return _PAGE_QUESTIONS.objects(dimension.pk)
-
-
-def all_questions(respondent: Respondent) -> list[Question]:
-    return _ALL_QUESTIONS.objects(respondent.assessment.questionnaire_id)
 
 
 # --- Consultant pages -------------------------------------------------------------------

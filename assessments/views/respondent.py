@@ -23,10 +23,8 @@ from ..models import Question, Respondent
 from ..selectors import (
     Progress,
     SavedAnswer,
-    all_questions,
     both_submitted,
     newer_link_sent_at,
-    page_questions,
     respondent_and_question_for_token,
     respondent_for_token,
     respondent_progress,
@@ -183,7 +181,7 @@ def welcome(request: HttpRequest, respondent: Respondent, token: str) -> HttpRes
 
 def _submitted(request, respondent: Respondent, token: str) -> HttpResponse:
     progress = respondent_progress(respondent)
-    items = _items(respondent, all_questions(respondent), progress)
+    items = _items(respondent, progress.all_questions, progress)
     both = both_submitted(respondent.assessment)
     ctx = _base_ctx(respondent, token) | {
         "progress": progress,
@@ -223,7 +221,7 @@ def page(request: HttpRequest, respondent: Respondent, token: str, code: str) ->
             "message": "There is no such page in your questionnaire."
         }
         return render(request, "assessments/respond/refused.html", ctx, status=404)
-    questions = page_questions(current.dimension)
+    questions = progress.questions(current)
     error = None
     if request.method == "POST":
         try:
@@ -364,7 +362,7 @@ def _review(request, respondent, token, *, error: RespondentError | None = None)
     progress = respondent_progress(respondent)
     missing = []
     if progress.answered < progress.total:
-        items = _items(respondent, all_questions(respondent), progress)
+        items = _items(respondent, progress.all_questions, progress)
         missing = [item for item in items if not item.saved.complete]
     codes = {page.dimension.pk: page.dimension.code for page in progress.pages}
     ctx = _base_ctx(respondent, token) | {

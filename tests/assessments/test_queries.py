@@ -5,21 +5,30 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from assessments.models import Questionnaire
 from tests.factories import answer_all, assessment_with_links
 
 pytestmark = pytest.mark.django_db
 
-# link lookup (1 query joining respondent, assessment, organisation, consultant),
-# dimensions with item counts (1), the respondent's answers (1), the page's questions (1)
-PAGE = 4
-WELCOME = 4  # link, the first-opened stamp, dimensions, answers
-REVIEW = 4  # link, dimensions, answers, and the questions when some are unanswered
-SUBMITTED = 5  # link, dimensions, answers, all questions, both-submitted count
+# link lookup (1 query joining respondent, assessment, questionnaire, organisation and
+# consultant) and the respondent's answers (1). The questionnaire's pages and items are read
+# once per process and questionnaire (LAYOUT), so the tests below warm them up first.
+PAGE = 2
+WELCOME = 3  # link, the first-opened stamp, answers
+REVIEW = 2  # link, answers
+SUBMITTED = 3  # link, answers, both-submitted count
 AUTOSAVE = 3  # link with the item by its code, lock-and-stamp the respondent, upsert
 SUBMIT = 5  # link, lock both respondents, find unanswered items, stamp submitted_at, audit
+LAYOUT = 2  # the dimensions and the items, on the first page of a questionnaire only
 # The first page of a visit also writes "link opened" to the audit log (each test below uses
 # a fresh client, so each request is a first visit); later pages of the visit do not.
 VISIT = 1
+
+
+@pytest.fixture(autouse=True)
+def layout_loaded(rnd):
+    """Another respondent's first page reads the questionnaire's layout for the process."""
+    assert Client().get(rnd.page("ciso", "D1")).status_code == 200
 
 
 @pytest.fixture(params=[0, 20, 44], ids=["no-answers", "some-answers", "all-answers"])
@@ -85,3 +94,21 @@ def test_the_consultants_list_and_detail_pages(
     )
     with django_assert_max_num_queries(6):
         consultant_client.get(detail)
+
+
+def test_the_layout_is_read_once_per_published_questionnaire(
+    rnd, questionnaire, django_assert_num_queries
+):
+    other, tokens = assessment_with_links(questionnaire)
+    page = reverse("respond:page", kwargs={"token": tokens["ceo"], "code": "D2"})
+    with django_assert_num_queries(PAGE + VISIT):  # a new round of a cached questionnaire
+        assert Client().get(page).status_code == 200
+
+
+def test_a_questionnaire_without_publication_is_read_on_every_page(
+    rnd, questionnaire, django_assert_num_queries
+):
+    Questionnaire.objects.filter(pk=questionnaire.pk).update(published_at=None)
+    for _ in range(2):
+        with django_assert_num_queries(PAGE + LAYOUT + VISIT):
+            assert Client().get(rnd.page("ceo", "D3")).status_code == 200

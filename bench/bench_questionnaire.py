@@ -10,9 +10,13 @@ does: the welcome page, each of the 10 pages, one autosave per item, the review,
 and the read-only page it leads to.
 
 Server CPU is the gunicorn workers' own utime + stime (/proc/<pid>/stat) before and after.
-Scoring is enqueued on a Redis broker (database 15, flushed after) when one is reachable,
+Then BENCH_BREAKDOWN more questionnaires are measured request by request (Meter), and two
+floors: the cheapest request through the whole stack, and gunicorn alone serving an app
+that answers "ok" (bench/hello_wsgi.py). A fixed Python loop gives the machine's speed, so
+figures from different machines or days can be compared. Scoring is enqueued on a Redis broker (database 15, flushed after) when one is reachable,
 so, as in production, the web workers only publish it. Without PostgreSQL it prints why and
-exits 0.
+exits 0. BENCH_QUESTIONNAIRES, BENCH_WARMUP, BENCH_BREAKDOWN and BENCH_PORT size and place
+the run.
 """
 
 import http.client
@@ -38,7 +42,8 @@ DATABASE_URL = os.environ.get(
 )
 BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15")
 QUESTIONNAIRES = int(os.environ.get("BENCH_QUESTIONNAIRES", "300"))
-WARMUP = 20
+WARMUP = int(os.environ.get("BENCH_WARMUP", "20"))
+BREAKDOWN = int(os.environ.get("BENCH_BREAKDOWN", "50"))  # measured request by request
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 TARGET_MS = 50
 CHOICES = ["1", "2", "3", "4", "5"] * 6 + ["dk"]
@@ -153,14 +158,20 @@ def _create_links(count: int) -> list[str]:
 _TRANSACTION = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
 
 
-def _query_counts(token: str) -> dict:
-    """Queries per request of one questionnaire, measured in-process with the test client."""
+def _query_counts(token: tuple[str, str]) -> dict:
+    """Queries per request of one questionnaire (the second token's), measured in-process
+    with the test client after a page of the first token's."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
     counts = {}
+    # The questionnaire's layout is read once per process (assessments.selectors); count
+    # the queries of a process that has served a page already, as a running server has.
+    warm_up_token, token = token
+    assert client.get(_page_paths(warm_up_token)[0]).status_code == 200
+    client = Client()
 
     def measure(label, method, path, data=None):
         with CaptureQueriesContext(connection) as captured:
@@ -219,20 +230,72 @@ class Browser:
         return response.status, content
 
 
-def _complete(token: str, rng: random.Random, autosave_ms: list, expected: dict) -> None:
+class Meter:
+    """Server CPU per kind of request: the workers' on-CPU time (/proc/<pid>/schedstat, in
+    nanoseconds) from the start of one request to the start of the next. The client sends
+    one request at a time, so that span holds the request and what the worker does after
+    sending its response (closing the connection, Django's request_finished), and nothing of
+    any other request."""
+
+    def __init__(self, workers: list[int] | None = None):
+        self.workers = workers or []
+        self.ns: dict[str, int] = {}
+        self.count: dict[str, int] = {}
+        self._open: tuple[str, int] | None = None  # the request being measured, its start
+
+    def _now(self) -> int:
+        return sum(
+            int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) for pid in self.workers
+        )
+
+    def _close(self, now: int) -> None:
+        if self._open:
+            kind, started = self._open
+            self.ns[kind] = self.ns.get(kind, 0) + now - started
+            self.count[kind] = self.count.get(kind, 0) + 1
+        self._open = None
+
+    def request(self, kind: str, browser: "Browser", *args, **kwargs):
+        if self.workers:
+            now = self._now()
+            self._close(now)
+            self._open = (kind, now)
+        return browser.request(*args, **kwargs)
+
+    def finish(self) -> None:
+        time.sleep(0.2)  # let the worker finish after the last response
+        self._close(self._now())
+
+    def summary(self, questionnaires: int) -> str:
+        """'kind N x M ms' for each kind, and the share of a questionnaire it makes."""
+        parts = []
+        for kind, total in self.ns.items():
+            each = total / self.count[kind] / 1e6
+            per_questionnaire = total / questionnaires / 1e6
+            parts.append(
+                f"{kind} {self.count[kind] / questionnaires:g} x {each:.2f} ms "
+                f"= {per_questionnaire:.1f} ms"
+            )
+        return "; ".join(parts)
+
+
+def _complete(token: str, rng: random.Random, autosave_ms: list, expected: dict, meter=None):
+    meter = meter or Meter()
     browser = Browser()
     base = f"/r/{token}/"
-    status, _ = browser.request("GET", base)
+    status, _ = meter.request("welcome", browser, "GET", base)
     assert status == 200, status
     for path in _page_paths(token):
-        status, html = browser.request("GET", path)
+        status, html = meter.request("page", browser, "GET", path)
         assert status == 200, (path, status)
         csrf = browser.cookies["csrftoken"]  # set by the first page with a form
         for code in re.findall(rb'data-code="([^"]+)"', html):
             code = code.decode()
             answer = rng.choice(CHOICES)
             started = time.perf_counter()
-            status, body = browser.request(
+            status, body = meter.request(
+                "autosave",
+                browser,
                 "POST",
                 base + "answer/",
                 {"question": code, "answer": answer, "comment": ""},
@@ -241,13 +304,13 @@ def _complete(token: str, rng: random.Random, autosave_ms: list, expected: dict)
             autosave_ms.append((time.perf_counter() - started) * 1000)
             assert status == 200, (code, status, body)
             expected[(token, code)] = answer
-    status, _ = browser.request("GET", base + "review/")
+    status, _ = meter.request("review", browser, "GET", base + "review/")
     assert status == 200
-    status, _ = browser.request(
-        "POST", base + "submit/", {"confirm": "yes", "csrfmiddlewaretoken": csrf}
+    status, _ = meter.request(
+        "submit", browser, "POST", base + "submit/", {"confirm": "yes", "csrfmiddlewaretoken": csrf}
     )
     assert status == 302, status
-    status, _ = browser.request("GET", base)
+    status, _ = meter.request("read-only", browser, "GET", base)
     assert status == 200
 
 
@@ -261,6 +324,36 @@ def _floor(workers: list[int], token: str, count: int = 1000) -> float:
     for _ in range(count):
         browser.request("POST", "/r/not-a-link/answer/", {"question": "1.1"}, headers)
     return (_cpu_seconds(workers) - before) * 1000 / count
+
+
+def _bare_gunicorn_floor(count: int = 1000) -> float:
+    """CPU (ms) per request of gunicorn alone, serving a WSGI app that only answers "ok"
+    (bench/hello_wsgi.py), driven by the same client: what no application can go below."""
+    server = _start_gunicorn("hello_wsgi:application", cwd=ROOT / "bench", ready_path="/")
+    try:
+        workers = _worker_pids(server.pid)
+        browser = Browser()
+        for _ in range(50):
+            browser.request("POST", "/", {"question": "1.1"})
+        before = _cpu_seconds(workers)
+        for _ in range(count):
+            browser.request("POST", "/", {"question": "1.1"})
+        return (_cpu_seconds(workers) - before) * 1000 / count
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _machine_speed_ms() -> float:
+    """CPU (ms) of a fixed pure-Python loop (10 million additions), best of three: figures
+    from different machines, or from one machine on different days, compare through it."""
+    best = float("inf")
+    for _ in range(3):
+        started, total = time.process_time(), 0
+        for n in range(10_000_000):
+            total += n
+        best = min(best, time.process_time() - started)
+    return best * 1000
 
 
 def _worker_pids(master: int) -> list[int]:
@@ -277,11 +370,13 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
-def _start_gunicorn() -> subprocess.Popen:
+def _start_gunicorn(
+    app: str = "config.wsgi", cwd: Path = ROOT, ready_path: str = "/healthz"
+) -> subprocess.Popen:
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi",
+            app,
             "--workers",
             "2",
             "--bind",
@@ -289,14 +384,14 @@ def _start_gunicorn() -> subprocess.Popen:
             "--log-level",
             "warning",
         ],
-        cwd=ROOT,
+        cwd=cwd,
         env=_env(),
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            connection.request("GET", "/healthz")
+            connection.request("GET", ready_path)
             if connection.getresponse().status == 200 and len(_worker_pids(process.pid)) == 2:
                 return process
         except OSError:
@@ -347,9 +442,10 @@ def main() -> int:
     _manage("migrate", "--noinput", "-v", "0")
     _manage("load_question_bank")
     _setup_django()
-    tokens = _create_links(WARMUP + QUESTIONNAIRES + 2)
+    tokens = _create_links(WARMUP + QUESTIONNAIRES + BREAKDOWN + 3)
     floor_token = tokens.pop()
-    counts = _query_counts(tokens.pop())
+    counts = _query_counts((tokens.pop(), tokens.pop()))
+    breakdown = [tokens.pop() for _ in range(BREAKDOWN)]
     warmup, measured = tokens[:WARMUP], tokens[WARMUP:]
 
     from django.db import connections
@@ -368,6 +464,12 @@ def main() -> int:
             _complete(token, rng, autosave_ms, expected)
         wall = time.perf_counter() - started
         cpu = _cpu_seconds(workers) - cpu_before
+        # Then a few more, request by request, for the breakdown (reading /proc around each
+        # request slows the client, not the server, so it is kept out of the figures above).
+        meter = Meter(workers)
+        for token in breakdown:
+            _complete(token, rng, [], expected, meter)
+        meter.finish()
         floor = _floor(workers, floor_token)
     finally:
         server.send_signal(signal.SIGTERM)
@@ -377,11 +479,14 @@ def main() -> int:
 
             redis.Redis.from_url(BROKER_URL).flushdb()
 
-    stored, wrong, submitted = _verify(expected, warmup + measured)
+    bare = _bare_gunicorn_floor()
+    speed = _machine_speed_ms()
+    completed = warmup + measured + breakdown
+    stored, wrong, submitted = _verify(expected, completed)
     per_questionnaire = cpu * 1000 / len(measured)
     autosave_ms.sort()
     p95 = autosave_ms[int(0.95 * (len(autosave_ms) - 1))]
-    items = len(expected) // len(warmup + measured)
+    items = len(expected) // len(completed)
     # welcome, each page, each autosave, review, submit, the read-only page after it
     requests = len(measured) * (1 + len(PAGES) + items + 3)
     print(
@@ -396,17 +501,24 @@ def main() -> int:
         f"p95 {p95:.2f} ms (client wall time on loopback); {requests / wall:.0f} requests/s"
     )
     per_request = requests / len(measured)
+    print(f"questionnaire: server CPU by request: {meter.summary(len(breakdown))}")
     print(
         f"questionnaire: framework floor {floor:.2f} ms CPU per request (no query, no template) "
-        f"x {per_request:.0f} requests = {floor * per_request:.1f} ms of each questionnaire"
+        f"x {per_request:.0f} requests = {floor * per_request:.1f} ms of each questionnaire; "
+        f'of it gunicorn alone (an app answering "ok") {bare:.2f} ms '
+        f"x {per_request:.0f} = {bare * per_request:.1f} ms"
+    )
+    print(
+        f"questionnaire: this machine runs a 10-million-step Python loop in {speed:.0f} ms "
+        "(compare figures between machines or days through it)"
     )
     print("questionnaire: queries per request (BEGIN/COMMIT not counted): " + json.dumps(counts))
     print(
         f"questionnaire: answers stored {stored} of {len(expected)}, "
-        f"{wrong} differing from what was sent; {submitted} of {len(warmup + measured)} "
+        f"{wrong} differing from what was sent; {submitted} of {len(completed)} "
         "questionnaires submitted"
     )
-    if stored != len(expected) or wrong or submitted != len(warmup + measured):
+    if stored != len(expected) or wrong or submitted != len(completed):
         return 1
     return 0
 

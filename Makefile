@@ -50,7 +50,7 @@ lint: install-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/bandit -q -ll -c pyproject.toml -r config organizations assessments alignment reports
 
-## make bench: print the benchmark figures (see bench/README.md)
+## make bench: print the benchmark figures (each bench/bench_*.py says what it measures)
 bench: install-dev
 	$(PY) bench/run.py
 

@@ -18,6 +18,7 @@ from .models import Answer, Assessment, Dimension, Invitation, Question, Questio
 from .prepared import PreparedQuery
 from .tokens import hash_token, looks_like_token
 
+# The shape of an item code ("4.2"): anything else is not looked up.
 ITEM_CODE = re.compile(r"^\d{1,3}\.\d{1,3}$")
 
 # --- Links ------------------------------------------------------------------------------
@@ -81,8 +82,8 @@ def respondent_for_token(raw: str, *, now=None) -> Respondent:
 
 def respondent_and_question_for_token(raw: str, code: str) -> tuple[Respondent, Question | None]:
     """As respondent_for_token (without the organisation and the consultant), and the item
-    of their questionnaire with this code (None if there is none), in one query: the
-    autosave's only read."""
+    of their questionnaire with this code (None if there is none), in one query: the read of
+    the autosave's full path (its quick path, answer_save_by_link, reads nothing first)."""
     if not looks_like_token(raw):
         raise LinkError(LinkError.UNKNOWN)
     if not ITEM_CODE.match(code):

@@ -1,11 +1,11 @@
 """A stored result as the results pages show it: figures rounded for display (half up, like
 the charts), words for the codes, both answers as their anchor labels.
 
-Rounding happens here and only here; the stored result keeps full precision.
+Rounding and answer words are alignment.workshop.display's (fixed, answer_words), shared
+with the workshop pages; the stored result keeps full precision.
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -14,36 +14,11 @@ from reports import charts
 
 from . import scoring
 from .models import AlignmentResult
-
-_KNOWLEDGE_GAPS = {
-    "ceo": "The CEO does not know",
-    "ciso": "The CISO does not know",
-    "both": "Neither knows",
-}
-
-
-def _round(value: float | None, decimals: int, *, signed: bool = False) -> str:
-    if value is None:
-        return "n/a"
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
-    if rounded == 0:
-        rounded = abs(rounded)  # never "-0.00", and no sign on zero
-    text = f"{rounded:+}" if signed and rounded else str(rounded)
-    return text.replace("-", "\u2212")
+from .workshop.display import KNOWLEDGE_GAP_WORDS, answer_words, fixed
 
 
 def _percent(fraction: float | None) -> str:
-    return "n/a" if fraction is None else _round(100 * fraction, 0) + "%"
-
-
-def answer_label(question: Question | None, value: int | None, dont_know: bool) -> str:
-    if dont_know:
-        return "Don\u2019t know"
-    if value is None:
-        return "Not answered"
-    anchor = question.anchor(value) if question is not None else ""
-    return f"{value} \u2013 {anchor}" if anchor else str(value)
+    return "n/a" if fraction is None else fixed(100 * fraction, 0) + "%"
 
 
 @dataclass(frozen=True)
@@ -99,12 +74,12 @@ def _item(row: dict, question: Question | None) -> ItemRow:
     return ItemRow(
         code=row["code"],
         text=question.ceo_text if question is not None else "",
-        ceo_answer=answer_label(question, row["ceo"], row["ceo_dont_know"]),
-        ciso_answer=answer_label(question, row["ciso"], row["ciso_dont_know"]),
-        gap="n/a" if row["gap"] is None else _round(row["gap"], 0, signed=True),
+        ceo_answer=answer_words(question, row["ceo"], row["ceo_dont_know"]),
+        ciso_answer=answer_words(question, row["ciso"], row["ciso_dont_know"]),
+        gap="n/a" if row["gap"] is None else fixed(row["gap"], 0, signed=True),
         severity=severity,
         severity_label=scoring.SEVERITY_LABELS[severity] if severity else "Not compared",
-        knowledge_gap=_KNOWLEDGE_GAPS.get(row["knowledge_gap"] or "", ""),
+        knowledge_gap=KNOWLEDGE_GAP_WORDS.get(row["knowledge_gap"] or "", ""),
     )
 
 
@@ -113,15 +88,15 @@ def _dimension(row: dict) -> DimensionRow:
     return DimensionRow(
         code=row["code"],
         name=row["name"],
-        index=_round(row["alignment_index"], 0),
+        index=fixed(row["alignment_index"], 0),
         has_index=row["alignment_index"] is not None,
-        mean_abs_gap=_round(row["mean_abs_gap"], 2),
-        mean_signed_gap=_round(row["mean_signed_gap"], 2, signed=True),
-        optimism_gap=_round(row["optimism_gap"], 2, signed=True),
+        mean_abs_gap=fixed(row["mean_abs_gap"], 2),
+        mean_signed_gap=fixed(row["mean_signed_gap"], 2, signed=True),
+        optimism_gap=fixed(row["optimism_gap"], 2, signed=True),
         direction=direction,
         direction_label=scoring.DIRECTION_LABELS.get(direction, "No paired answers"),
-        ceo_mean=_round(row["ceo_mean"], 1),
-        ciso_mean=_round(row["ciso_mean"], 1),
+        ceo_mean=fixed(row["ceo_mean"], 1),
+        ciso_mean=fixed(row["ciso_mean"], 1),
         paired_items=row["paired_items"],
         knowledge_gaps=row["knowledge_gaps"],
     )
@@ -144,7 +119,7 @@ def results_page(result: AlignmentResult, questions: dict[str, Question]) -> Res
     kappa, ac2 = overall["kappa_quadratic"], overall["ac2_quadratic"]
     return ResultsPage(
         result=result,
-        index=_round(overall["alignment_index"], 0),
+        index=fixed(overall["alignment_index"], 0),
         band=band,
         band_label=band_label,
         pct_exact=_percent(overall["pct_exact"]),
@@ -153,8 +128,8 @@ def results_page(result: AlignmentResult, questions: dict[str, Question]) -> Res
         severity_counts=[(k, label, counts[k]) for k, label in scoring.SEVERITY_LABELS.items()],
         knowledge_gaps=overall["knowledge_gaps"],
         paired_items=overall["paired_items"],
-        kappa=None if kappa is None else _round(kappa, 2),
-        ac2=None if ac2 is None else _round(ac2, 2),
+        kappa=None if kappa is None else fixed(kappa, 2),
+        ac2=None if ac2 is None else fixed(ac2, 2),
         dimensions=list(dimensions.values()),
         # The chart functions escape every label themselves (reports.charts).
         radar_svg=_svg(charts.radar_chart(result.dimensions)),

@@ -299,8 +299,9 @@ def _dimension_row(dimension: DimensionSpec, rows: list[dict]) -> tuple[dict, Fr
     return row, exact_index
 
 
-def _band(index: Fraction | None) -> str | None:
-    """Band of the overall index (None when there is no index)."""
+def band(index: Fraction | float | None) -> str | None:
+    """Band of an index by the thresholds of the overall index (None when there is none);
+    the pages, the workbook and the PDF band dimensions' indices by the same thresholds."""
     if index is None:
         return None
     return next((band for floor, band in _BAND_FLOORS if index >= floor), "misaligned")
@@ -319,7 +320,7 @@ def _overall(item_rows: list[dict], exact_indices: list[Fraction]) -> dict:
         severity_counts[row["severity"]] += 1
     return {
         "alignment_index": float(index) if index is not None else None,
-        "band": _band(index),
+        "band": band(index),
         "pct_exact": severity_counts["aligned"] / n if n else None,
         "pct_within_1": (severity_counts["aligned"] + severity_counts["minor"]) / n if n else None,
         "kappa_quadratic": cohen_kappa_from_table(table, "quadratic"),

@@ -287,8 +287,6 @@ def _dimension_rows(assessment: Assessment, data: _Data) -> Iterable[tuple]:
     if result is None:
         return
     positions = {p.dimension.code: p for p in data.consensus.get(assessment.pk, [])}
-    from .workshop.display import band_of
-
     for row in result.dimensions:
         position = positions.get(row["code"])
         yield (
@@ -298,7 +296,7 @@ def _dimension_rows(assessment: Assessment, data: _Data) -> Iterable[tuple]:
             row["code"],
             row["name"],
             row["alignment_index"],
-            scoring.BAND_LABELS.get(band_of(row["alignment_index"]) or "", ""),
+            scoring.BAND_LABELS.get(scoring.band(row["alignment_index"]) or "", ""),
             row["mean_abs_gap"],
             row["mean_signed_gap"],
             row["optimism_gap"],

@@ -212,22 +212,23 @@ def _check_answer(respondent: Respondent, entry: AnswerInput) -> None:
     question = entry.question
     if question.questionnaire_id != respondent.assessment.questionnaire_id:
         raise AnswerRefused(f"Item {question.code} is not part of your questionnaire.")
-    value = entry.value
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        raise AnswerRefused(f"Item {question.code}: the answer must be a number from 1 to 5.")
-    if value is not None and not 1 <= value <= 5:
-        raise AnswerRefused(f"Item {question.code}: the answer must be a number from 1 to 5.")
-    if entry.dont_know and value is not None:
-        raise AnswerRefused(
-            f"Item {question.code}: choose an answer or \u201cDon\u2019t know\u201d, not both."
-        )
-    if "\x00" in entry.comment:
+    problem = _answer_problem(entry.value, entry.dont_know, entry.comment)
+    if problem:
+        raise AnswerRefused(f"Item {question.code}: {problem}")
+
+
+def _answer_problem(value, dont_know: bool, comment: str) -> str | None:
+    """What is wrong with an answer in itself (no database needed), or None."""
+    if value is not None and (type(value) is not int or not 1 <= value <= 5):  # bool too
+        return "the answer must be a number from 1 to 5."
+    if dont_know and value is not None:
+        return "choose an answer or \u201cDon\u2019t know\u201d, not both."
+    if "\x00" in comment:
         # PostgreSQL cannot store NUL characters in text; no keyboard types one.
-        raise AnswerRefused(f"Item {question.code}: the comment contains a null character.")
-    if len(entry.comment) > COMMENT_MAX_LENGTH:
-        raise AnswerRefused(
-            f"Item {question.code}: the comment is longer than {COMMENT_MAX_LENGTH} characters."
-        )
+        return "the comment contains a null character."
+    if len(comment) > COMMENT_MAX_LENGTH:
+        return f"the comment is longer than {COMMENT_MAX_LENGTH} characters."
+    return None
 
 
 def answers_save(*, respondent: Respondent, entries: list[AnswerInput]) -> list[Answer]:
@@ -379,7 +380,7 @@ def answer_save_by_link(
     not apply (not PostgreSQL, a malformed link or code, an invalid answer) or refused to
     write (unknown or dead link, unknown item, locked answers): the caller then takes the
     full path (respondent_and_question_for_token, answers_save), which saves or says why."""
-    if connection.vendor != "postgresql" or not _quick_answer_valid(value, dont_know, comment):
+    if connection.vendor != "postgresql" or _answer_problem(value, dont_know, comment):
         return False
     if not looks_like_token(token) or not ITEM_CODE.match(code):
         return False
@@ -397,13 +398,6 @@ def answer_save_by_link(
     with connection.cursor() as cursor:
         cursor.execute(_AUTOSAVE_POSTGRESQL, params)
         return cursor.fetchone() is not None
-
-
-def _quick_answer_valid(value: int | None, dont_know: bool, comment: str) -> bool:
-    """The checks of _check_answer that need no database, as a yes or no."""
-    if value is not None and (dont_know or type(value) is not int or not 1 <= value <= 5):
-        return False
-    return len(comment) <= COMMENT_MAX_LENGTH and "\x00" not in comment
 
 
 def missing_question_codes(respondent: Respondent) -> list[str]:

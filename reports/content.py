@@ -57,21 +57,6 @@ class _Answer:
     comment: str
 
 
-def _band_of(index: float | None) -> str | None:
-    """The band of a dimension's index, by the thresholds of the overall index (ARCHITECTURE,
-    "Scoring, version 1"), as the bar chart shows it."""
-    if index is None:
-        return None
-    for floor, key in (
-        (85, "strongly_aligned"),
-        (70, "broadly_aligned"),
-        (55, "partially_aligned"),
-    ):
-        if index >= floor:
-            return key
-    return "misaligned"
-
-
 def _points(gap: int) -> str:
     return "1 point apart" if gap == 1 else f"{gap} points apart"
 
@@ -156,7 +141,7 @@ def _keep_last_rows_together(items: list[dict]) -> None:
 
 
 def _dimension(row: Mapping, question: Question, items: list[dict]) -> dict:
-    band = _band_of(row["alignment_index"])
+    band = scoring.band(row["alignment_index"])
     _keep_last_rows_together(items)
     return {
         "code": row["code"],

@@ -1,4 +1,4 @@
-"""Rounding and words for the workshop's pages; stored figures keep full precision."""
+"""Rounding and words for the results and workshop pages; stored figures keep full precision."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -17,20 +17,6 @@ def fixed(value: float | None, decimals: int = 0, *, signed: bool = False) -> st
         rounded = abs(rounded)
     text = f"{rounded:+}" if signed and rounded else str(rounded)
     return text.replace("-", MINUS)
-
-
-def band_of(index: float | None) -> str | None:
-    """The band of an index by the thresholds of the overall index (ARCHITECTURE)."""
-    if index is None:
-        return None
-    for floor, key in (
-        (85, "strongly_aligned"),
-        (70, "broadly_aligned"),
-        (55, "partially_aligned"),
-    ):
-        if index >= floor:
-            return key
-    return "misaligned"
 
 
 def band_label(band: str | None) -> str:

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from alignment import scoring
 from alignment.models import ActionItem, AlignmentResult, ConsensusAnswer, WorkshopSession
 from alignment.selectors import current_result
 from assessments.models import Answer, Assessment, Question, Respondent
 
-from .display import KNOWLEDGE_GAP_WORDS, answer_words, band_label, band_of, fixed, severity_words
+from .display import KNOWLEDGE_GAP_WORDS, answer_words, band_label, fixed, severity_words
 
 ROLES = ("ceo", "ciso")
 
@@ -157,7 +158,7 @@ def workshop_order(dimensions: list[dict]) -> list[dict]:
 
 
 def _slide(number: int, row: dict, question: Question, items: list[ItemView]) -> Slide:
-    band = band_of(row["alignment_index"])
+    band = scoring.band(row["alignment_index"])
     dimension = question.dimension
     return Slide(
         number=number,

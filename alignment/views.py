@@ -2,7 +2,7 @@
 executive's (through their personal link, once both have submitted)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -11,22 +11,10 @@ from assessments.errors import LinkError
 from assessments.models import Assessment
 from assessments.selectors import both_submitted, respondent_for_token
 from assessments.views.respondent import link_error
-from organizations.selectors import MANAGER_ROLES, organization_for_user
 
 from .display import results_page
 from .selectors import current_result, questions_by_code, submitted_count
-
-
-def _assessment_for_organization(organization, code: str) -> Assessment:
-    assessment = (
-        Assessment.objects.filter(organization=organization, code=code)
-        .select_related("questionnaire")
-        .first()
-    )
-    if assessment is None:
-        raise Http404("No such assessment.")
-    assessment.organization = organization
-    return assessment
+from .workshop.access import manager_assessment
 
 
 def _results_ctx(assessment: Assessment) -> dict:
@@ -41,8 +29,8 @@ def _results_ctx(assessment: Assessment) -> dict:
 @login_required
 @require_GET
 def results(request: HttpRequest, org_slug: str, code: str) -> HttpResponse:
-    organization = organization_for_user(request.user, org_slug, roles=MANAGER_ROLES)
-    assessment = _assessment_for_organization(organization, code)
+    assessment = manager_assessment(request.user, org_slug, code)
+    organization = assessment.organization
     ctx = {"organization": organization, "assessment": assessment} | _results_ctx(assessment)
     if ctx["page"] is None:
         ctx["submitted"] = submitted_count(assessment)

@@ -41,6 +41,7 @@ run: migrate
 test: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: treating as a failure"; exit 1; fi; \
 	exit $$rc
@@ -48,7 +49,8 @@ test: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/bandit -q -ll -c pyproject.toml -r config organizations assessments alignment reports
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/bandit -q -ll -c pyproject.toml -r config organizations assessments alignment reports workspace
 
 ## make bench: print the benchmark figures (each bench/bench_*.py says what it measures)
 bench: install-dev

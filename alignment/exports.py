@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from . import scoring
-from .models import AlignmentResult
+from .presentation.model import RoundView
 
 OVERALL_KEYS = (
     "alignment_index",
@@ -52,18 +52,18 @@ def _pick(row: dict, keys: tuple[str, ...]) -> dict:
     return {key: row[key] for key in keys}
 
 
-def result_document(result: AlignmentResult) -> dict:
-    """The export of one result; `result.assessment` should be loaded (its code is used).
+def result_document(view: RoundView) -> dict:
+    """The export of one scored round's read model (the figures at full precision).
 
     Keys are re-ordered here because PostgreSQL's jsonb does not keep the stored order."""
-    overall = _pick(result.overall, OVERALL_KEYS)
-    counts = overall["severity_counts"]
-    overall["severity_counts"] = {key: counts[key] for key in scoring.SEVERITY_LABELS}
+    result = view.result
+    overall = _pick(view.overall.data, OVERALL_KEYS)
+    overall["severity_counts"] = {key: view.overall.counts[key] for key in scoring.SEVERITY_LABELS}
     return {
-        "assessment": result.assessment.code,
+        "assessment": view.assessment.code,
         "scoring_version": result.scoring_version,
         "overall": overall,
-        "dimensions": [_pick(row, DIMENSION_KEYS) for row in result.dimensions],
+        "dimensions": [_pick(dimension.row, DIMENSION_KEYS) for dimension in view.dimensions],
         "items": [_pick(row, ITEM_KEYS) for row in result.items],
     }
 

@@ -52,7 +52,7 @@ class AlignmentResult(models.Model):
         return self.data["items"]
 
 
-# --- The workshop (alignment.workshop) ----------------------------------------------------
+# --- The workshop (its pages are the workspace app's) ---------------------------------------
 
 
 class WorkshopSession(models.Model):

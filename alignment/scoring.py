@@ -53,7 +53,7 @@ DIRECTION_LABELS = {
 }
 
 # Lower bounds of the bands, highest first; below the last one is "misaligned".
-_BAND_FLOORS = (
+BAND_FLOORS = (
     (85, "strongly_aligned"),
     (70, "broadly_aligned"),
     (55, "partially_aligned"),
@@ -304,7 +304,7 @@ def band(index: Fraction | float | None) -> str | None:
     the pages, the workbook and the PDF band dimensions' indices by the same thresholds."""
     if index is None:
         return None
-    return next((band for floor, band in _BAND_FLOORS if index >= floor), "misaligned")
+    return next((band for floor, band in BAND_FLOORS if index >= floor), "misaligned")
 
 
 def _overall(item_rows: list[dict], exact_indices: list[Fraction]) -> dict:

@@ -151,10 +151,5 @@ def assessments_awaiting_score(*, submitted_before: datetime, limit: int) -> lis
 # --- The results pages ------------------------------------------------------------------
 
 
-def questions_by_code(questionnaire_id: int) -> dict[str, Question]:
-    """The questionnaire's items by code, for their wording and anchor labels (one query)."""
-    return {q.code: q for q in Question.objects.filter(questionnaire_id=questionnaire_id)}
-
-
 def submitted_count(assessment: Assessment) -> int:
     return assessment.respondents.filter(submitted_at__isnull=False).count()

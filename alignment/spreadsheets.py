@@ -24,14 +24,15 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment, Question
+from assessments.models import Assessment
 
 from . import scoring
-from .models import ActionItem, AlignmentResult, ConsensusAnswer
+from .models import ActionItem, ConsensusAnswer
+from .presentation.model import ROLES, RoundView, round_views
+from .presentation.words import ROLE_LABELS
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-ROLE_LABELS = {"ceo": "CEO", "ciso": "CISO"}
 CONSENSUS = "Consensus"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -156,43 +157,14 @@ ACTION_COLUMNS = [
 
 @dataclass
 class _Data:
-    results: dict[int, AlignmentResult]
-    questions: dict[int, dict[str, Question]]  # questionnaire id -> code -> question
-    answers: dict[int, list[tuple]]
+    views: dict[int, RoundView]  # assessment id -> read model
     consensus: dict[int, list[ConsensusAnswer]]
     actions: dict[int, list[ActionItem]]
 
 
 def _load(assessments: list[Assessment]) -> _Data:
     ids = [a.pk for a in assessments]
-    results = {
-        r.assessment_id: r
-        for r in AlignmentResult.objects.filter(
-            assessment_id__in=ids, scoring_version=scoring.SCORING_VERSION
-        )
-    }
-    questions: dict[int, dict[str, Question]] = defaultdict(dict)
-    for question in Question.objects.filter(
-        questionnaire_id__in={a.questionnaire_id for a in assessments}
-    ).select_related("dimension"):
-        questions[question.questionnaire_id][question.code] = question
-    answers: dict[int, list[tuple]] = defaultdict(list)
-    for row in (
-        Answer.objects.filter(respondent__assessment_id__in=ids)
-        .order_by("respondent__assessment_id", "respondent__role", "question__order")
-        .values_list(
-            "respondent__assessment_id",
-            "respondent__role",
-            "respondent__name",
-            "respondent__submitted_at",
-            "question__code",
-            "value",
-            "dont_know",
-            "comment",
-            "updated_at",
-        )
-    ):
-        answers[row[0]].append(row[1:])
+    views = {view.assessment.pk: view for view in round_views(assessments)}
     consensus: dict[int, list[ConsensusAnswer]] = defaultdict(list)
     for position in (
         ConsensusAnswer.objects.filter(session__assessment_id__in=ids)
@@ -207,17 +179,17 @@ def _load(assessments: list[Assessment]) -> _Data:
         .order_by("dimension__order", "created_at", "id")
     ):
         actions[action.session.assessment_id].append(action)
-    return _Data(results, questions, answers, consensus, actions)
+    return _Data(views, consensus, actions)
 
 
 def _round(assessment: Assessment) -> tuple:
     return (assessment.organization.name, assessment.code, assessment.title)
 
 
-def _overall_row(assessment: Assessment, result: AlignmentResult | None) -> tuple:
-    o = result.overall if result else {}
-    counts = o.get("severity_counts") or {}
-    band = o.get("band")
+def _overall_row(view: RoundView) -> tuple:
+    assessment, result = view.assessment, view.result
+    o = view.overall.data if view.overall else {}
+    counts = view.overall.counts if view.overall else {}
     return (
         *_round(assessment),
         assessment.get_status_display(),
@@ -225,7 +197,7 @@ def _overall_row(assessment: Assessment, result: AlignmentResult | None) -> tupl
         assessment.created_at,
         result.computed_at if result else None,
         o.get("alignment_index"),
-        scoring.BAND_LABELS.get(band or "", ""),
+        view.overall.band_label if view.overall and view.overall.band else "",
         o.get("pct_exact"),
         o.get("pct_within_1"),
         o.get("kappa_quadratic"),
@@ -236,32 +208,29 @@ def _overall_row(assessment: Assessment, result: AlignmentResult | None) -> tupl
     )
 
 
-def _answer_rows(assessment: Assessment, data: _Data) -> Iterable[tuple]:
-    questions = data.questions[assessment.questionnaire_id]
-    for role, name, submitted, code, value, dont_know, comment, saved in data.answers.get(
-        assessment.pk, []
-    ):
-        question = questions.get(code)
-        words = ""
-        if dont_know:
-            words = "Don't know"
-        elif value is not None and question is not None:
-            words = question.anchor(value)
-        yield (
-            *_round(assessment),
-            assessment.questionnaire.label,
-            ROLE_LABELS.get(role, role),
-            name,
-            submitted,
-            question.dimension.code if question else "",
-            code,
-            question.text_for(role) if question else "",
-            value,
-            words,
-            dont_know,
-            comment,
-            saved,
-        )
+def _answer_rows(view: RoundView, data: _Data) -> Iterable[tuple]:
+    assessment = view.assessment
+    for role in ROLES:
+        respondent = view.respondents.get(role)
+        for item in view.items:
+            answer = item.side(role)
+            if not answer.exists:
+                continue
+            yield (
+                *_round(assessment),
+                assessment.questionnaire.label,
+                ROLE_LABELS[role],
+                respondent.name if respondent else "",
+                respondent.submitted_at if respondent else None,
+                item.dimension,
+                item.code,
+                item.ceo_text if role == "ceo" else item.ciso_text,
+                answer.value,
+                answer.words if answer.value is not None or answer.dont_know else "",
+                answer.dont_know,
+                answer.comment,
+                answer.saved_at,
+            )
     for position in data.consensus.get(assessment.pk, []):
         if position.value is None and not position.notes:
             continue
@@ -282,21 +251,20 @@ def _answer_rows(assessment: Assessment, data: _Data) -> Iterable[tuple]:
         )
 
 
-def _dimension_rows(assessment: Assessment, data: _Data) -> Iterable[tuple]:
-    result = data.results.get(assessment.pk)
-    if result is None:
+def _dimension_rows(view: RoundView, data: _Data) -> Iterable[tuple]:
+    if not view.scored:
         return
-    positions = {p.dimension.code: p for p in data.consensus.get(assessment.pk, [])}
-    for row in result.dimensions:
-        position = positions.get(row["code"])
+    positions = {p.dimension.code: p for p in data.consensus.get(view.assessment.pk, [])}
+    for dimension in view.dimensions:
+        row, position = dimension.row, positions.get(dimension.code)
         yield (
-            *_round(assessment),
-            result.computed_at,
-            result.scoring_version,
-            row["code"],
-            row["name"],
+            *_round(view.assessment),
+            view.result.computed_at,
+            view.result.scoring_version,
+            dimension.code,
+            dimension.name,
             row["alignment_index"],
-            scoring.BAND_LABELS.get(scoring.band(row["alignment_index"]) or "", ""),
+            dimension.band_label if dimension.band else "",
             row["mean_abs_gap"],
             row["mean_signed_gap"],
             row["optimism_gap"],
@@ -310,29 +278,29 @@ def _dimension_rows(assessment: Assessment, data: _Data) -> Iterable[tuple]:
         )
 
 
-def _item_rows(assessment: Assessment, data: _Data) -> Iterable[tuple]:
-    result = data.results.get(assessment.pk)
-    if result is None:
+KNOWLEDGE_GAP_SIDES = {"ceo": "CEO", "ciso": "CISO", "both": "Both"}
+
+
+def _item_rows(view: RoundView, data: _Data) -> Iterable[tuple]:
+    if not view.scored:
         return
-    questions = data.questions[assessment.questionnaire_id]
-    for row in result.items:
-        question = questions.get(row["code"])
-        severity = row["severity"]
+    for item in view.items:
+        compared = item.severity.key in scoring.SEVERITY_LABELS
         yield (
-            *_round(assessment),
-            row["dimension"],
-            row["code"],
-            question.ceo_text if question else "",
-            row["reverse"],
-            row["ceo"],
-            row["ceo_dont_know"],
-            row["ciso"],
-            row["ciso_dont_know"],
-            row["gap"],
-            row["abs_gap"],
-            row["optimism_gap"],
-            scoring.SEVERITY_LABELS[severity] if severity else "",
-            {"ceo": "CEO", "ciso": "CISO", "both": "Both"}.get(row["knowledge_gap"] or "", ""),
+            *_round(view.assessment),
+            item.dimension,
+            item.code,
+            item.ceo_text,
+            item.reverse,
+            item.ceo.value,
+            item.ceo.dont_know,
+            item.ciso.value,
+            item.ciso.dont_know,
+            item.gap_value,
+            item.abs_gap,
+            item.optimism_gap,
+            item.severity.words if compared else "",
+            KNOWLEDGE_GAP_SIDES.get(item.knowledge_gap or "", ""),
         )
 
 
@@ -355,7 +323,7 @@ def _action_rows(assessment: Assessment, data: _Data) -> Iterable[tuple]:
 def export_tables(assessments: Iterable[Assessment]) -> list[Table]:
     """The five tables for these assessments (rounds in the order given)."""
     assessments = list(assessments)
-    data = _load(assessments) if assessments else _Data({}, {}, {}, {}, {})
+    data = _load(assessments) if assessments else _Data({}, {}, {})
     tables = [
         Table("overall", "Overall", OVERALL_COLUMNS, []),
         Table("answers", "Answers", ANSWER_COLUMNS, []),
@@ -364,10 +332,11 @@ def export_tables(assessments: Iterable[Assessment]) -> list[Table]:
         Table("actions", "Actions", ACTION_COLUMNS, []),
     ]
     for assessment in assessments:
-        tables[0].rows.append(_overall_row(assessment, data.results.get(assessment.pk)))
-        tables[1].rows.extend(_answer_rows(assessment, data))
-        tables[2].rows.extend(_dimension_rows(assessment, data))
-        tables[3].rows.extend(_item_rows(assessment, data))
+        view = data.views[assessment.pk]
+        tables[0].rows.append(_overall_row(view))
+        tables[1].rows.extend(_answer_rows(view, data))
+        tables[2].rows.extend(_dimension_rows(view, data))
+        tables[3].rows.extend(_item_rows(view, data))
         tables[4].rows.extend(_action_rows(assessment, data))
     return tables
 

@@ -7,7 +7,9 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from alignment.models import AlignmentResult
 from assessments.models import Assessment
+from config import handoffs
 from config.tasking import enqueue
 
 from .selectors import assessments_awaiting_score
@@ -67,9 +69,6 @@ def sweep_unscored() -> int:
 
 
 def on_scored(result) -> None:
-    """What follows a successful scoring: the PDF report job (added by the reports app)."""
-    from reports.services import report_request  # reports depends on alignment, not back
-
-    # A pending report for these answers (or the existing one), rendered on the `reports`
-    # queue once this commits; re-scoring different answers asks for a new report.
-    report_request(assessment=result.assessment, result=result)
+    """What follows a successful scoring: the apps above this one hear of it (the reports app
+    asks for the PDF report; see config.handoffs)."""
+    handoffs.assessment_scored.send(sender=AlignmentResult, result=result)

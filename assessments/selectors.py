@@ -1,7 +1,7 @@
 """Reads for the respondent journey and the consultant's assessment pages.
 
 Every respondent page starts with `respondent_for_token`; every consultant page with
-`organizations.selectors.organization_for_user` and then `assessment_for_organization`.
+`assessments.access.managed_assessment`.
 The page selectors fetch in a fixed number of queries, whatever the number of answers.
 """
 
@@ -274,7 +274,7 @@ def _respondents_with_progress():
     ).order_by("role")
 
 
-def _with_item_count(queryset):
+def with_item_count(queryset):
     items = Question.objects.filter(questionnaire=OuterRef("questionnaire"))
     return queryset.annotate(item_count=_count(items, "questionnaire"))
 
@@ -283,22 +283,10 @@ def assessments_for_organization(organization) -> list[Assessment]:
     """The organisation's rounds, newest first, each with its respondents' progress."""
     from django.db.models import Prefetch
 
-    assessments = _with_item_count(
+    assessments = with_item_count(
         Assessment.objects.filter(organization=organization).select_related("questionnaire")
     ).prefetch_related(Prefetch("respondents", queryset=_respondents_with_progress()))
     return list(assessments.order_by("-created_at"))
-
-
-def assessment_for_organization(organization, code: str) -> Assessment:
-    """One round of the organisation by its code, or Http404."""
-    assessment = (
-        _with_item_count(Assessment.objects.filter(organization=organization, code=code))
-        .select_related("questionnaire", "created_by", "organization")
-        .first()
-    )
-    if assessment is None:
-        raise Http404("No such assessment.")
-    return assessment
 
 
 def respondents_with_progress(assessment: Assessment) -> list[Respondent]:

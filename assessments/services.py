@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import dateformat, timezone
 
-from config.tasking import enqueue_on_commit
+from config import handoffs
 from organizations.audit import Action, audit_record
 
 from .errors import AnswerRefused, AnswersLocked, IncompleteAnswers
@@ -447,9 +447,10 @@ def respondent_submit(*, respondent: Respondent, request=None) -> Respondent:
     respondent.submitted_at = now
     _audit_respondent(Action.ANSWERS_SUBMITTED, respondent, request=request)
     if len(rows) == 2 and all(row.submitted_at for row in rows):
-        from alignment.tasks import score_assessment
-
-        enqueue_on_commit(score_assessment, respondent.assessment_id)
+        # Scoring belongs to the alignment app, above this one: it hears of it here.
+        handoffs.assessment_submitted.send(
+            sender=Assessment, assessment_id=respondent.assessment_id
+        )
     return respondent
 
 

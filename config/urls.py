@@ -19,8 +19,8 @@ urlpatterns = [
     path("organisations/", include("organizations.urls")),
     path("organisations/<slug:org_slug>/assessments/", include("assessments.urls")),
     path("r/<str:token>/", include("assessments.respondent_urls")),
-    path("", include("alignment.urls")),
-    # The consultant's workspace: workshop, gap map, rounds, actions, portfolio, exports.
-    path("", include("alignment.workshop.urls")),
+    # The consultant's workspace and the results pages: dashboard, results, gap map, workshop,
+    # rounds, actions, portfolio, exports; and the executives' results by link.
+    path("", include("workspace.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -35,6 +35,12 @@ def organization_for_user(user, slug: str, *, roles=None) -> Organization:
         raise Http404("No such organisation.") from None
 
 
+def managed_organization(user, slug: str) -> Organization:
+    """The organisation when `user` may manage it (its consultants and admins, site staff),
+    else Http404: the one check behind every page of an organisation's rounds and members."""
+    return organization_for_user(user, slug, roles=MANAGER_ROLES)
+
+
 def role_in(user, organization: Organization) -> str | None:
     """The user's role in the organisation ("admin" for site staff), or None."""
     if user.is_staff:

@@ -5,7 +5,6 @@ from . import views
 app_name = "organizations"
 
 urlpatterns = [
-    path("", views.organization_list, name="list"),
     path("new/", views.organization_create, name="create"),
     path("<slug:slug>/members/", views.members, name="members"),
     path("<slug:slug>/audit/", views.audit_log, name="audit_log"),

@@ -8,32 +8,14 @@ from django.shortcuts import redirect, render
 from . import services
 from .forms import ColleagueInviteForm, EmailAuthenticationForm, OrganizationForm
 from .models import AuditEvent, Membership
-from .selectors import MANAGER_ROLES, organization_for_user, role_in
+from .selectors import managed_organization, organization_for_user, role_in
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """Signed-in users go to their organisations; everyone else to sign-in."""
     if request.user.is_authenticated:
-        return redirect("organizations:list")
+        return redirect("workspace:dashboard")
     return redirect("login")
-
-
-@login_required
-def organization_list(request: HttpRequest) -> HttpResponse:
-    """The consultant's dashboard: their client organisations, each with its rounds (status,
-    each executive's progress, index and band, trend, last activity); search by name, filter
-    by round status, paginated. Built by alignment.workshop.dashboard in a fixed number of
-    queries."""
-    from alignment.workshop.dashboard import STATUSES, consultant_dashboard
-
-    dashboard = consultant_dashboard(
-        request.user,
-        query=request.GET.get("q", ""),
-        status=request.GET.get("status", ""),
-        page=request.GET.get("page"),
-    )
-    ctx = {"dashboard": dashboard, "statuses": STATUSES}
-    return render(request, "organizations/organization_list.html", ctx)
 
 
 class SignInView(auth_views.LoginView):
@@ -65,7 +47,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisation's members, and inviting a colleague (consultants and admins)."""
-    organization = organization_for_user(request.user, slug, roles=MANAGER_ROLES)
+    organization = managed_organization(request.user, slug)
     can_invite_admins = role_in(request.user, organization) == Membership.Role.ADMIN
     form = ColleagueInviteForm(request.POST or None, can_invite_admins=can_invite_admins)
     if request.method == "POST" and form.is_valid():

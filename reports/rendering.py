@@ -87,6 +87,7 @@ def build_html(
             "dimension, benchmarks and recommendations"
         ),
         "created_iso": timezone.localtime(generated_at).replace(microsecond=0).isoformat(),
+        "palette_url": static_url("css/palette.css"),
         "stylesheet_url": static_url("reports/report.css"),
         "page_css_size": css_size,
         "page_height": page_height,

@@ -44,6 +44,7 @@ from alignment.models import AlignmentResult
 from alignment.scoring import SCORING_VERSION
 from alignment.selectors import current_result
 from assessments.models import Assessment
+from config import handoffs
 from config.tasking import enqueue_on_commit
 
 from .models import IN_FLIGHT, Report
@@ -202,6 +203,7 @@ def _publish(report: Report, token: str, pdf: bytes, pages: int, render_ms: floa
         temporary.unlink(missing_ok=True)
     if published == 1:
         _remove_leftovers(final_path)
+        handoffs.report_ready.send(sender=Report, report=report)
     return published == 1
 
 

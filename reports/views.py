@@ -10,17 +10,20 @@ one that does not look the same from outside.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from alignment.scoring import SCORING_VERSION
-from assessments.errors import LinkError
+from assessments.access import (
+    LinkError,
+    ResultsNotShared,
+    link_results_respondent,
+    managed_assessment,
+)
 from assessments.models import Assessment
-from assessments.selectors import both_submitted, respondent_for_token
 from organizations.audit import Action, audit_record
-from organizations.selectors import MANAGER_ROLES, organization_for_user
 
 from .models import Report
 from .selectors import latest_ready_report, recent_reports
@@ -28,10 +31,7 @@ from .services import NothingToReport, download_filename, report_request
 
 
 def _get_assessment_for_manager(request: HttpRequest, slug: str, code: str) -> Assessment:
-    organization = organization_for_user(request.user, slug, roles=MANAGER_ROLES)
-    return get_object_or_404(
-        Assessment.objects.select_related("organization"), organization=organization, code=code
-    )
+    return managed_assessment(request.user, slug, code)
 
 
 def _is_safe(request: HttpRequest, url: str) -> bool:
@@ -135,13 +135,10 @@ def report_render_request(request: HttpRequest, slug: str, code: str) -> HttpRes
 def executive_download(request: HttpRequest, token: str) -> FileResponse:
     """The report for the CEO or the CISO through their personal link, once both submitted."""
     try:
-        respondent = respondent_for_token(token)
-    except LinkError:
+        respondent = link_results_respondent(token)
+    except (LinkError, ResultsNotShared):
         raise Http404("No report here.") from None
-    assessment = respondent.assessment
-    if not respondent.submitted_at or not both_submitted(assessment):
-        raise Http404("No report here.")
-    report = latest_ready_report(assessment)
+    report = latest_ready_report(respondent.assessment)
     if report is None:
         raise Http404("No report here.")
     label = f"{respondent.get_role_display()} {respondent.email} (personal link)"

@@ -1,7 +1,7 @@
 """The consultant's assessment pages under /organisations/<slug>/assessments/.
 
-Every view starts from `organization_for_user(..., roles=MANAGER_ROLES)`: another tenant's
-organisation or assessment is a 404, never a 403.
+Every view starts from `assessments.access` (managed_organization, managed_assessment):
+another tenant's organisation or assessment is a 404, never a 403.
 """
 
 from django.contrib import messages
@@ -11,8 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from organizations.selectors import MANAGER_ROLES, organization_for_user
-
+from ..access import managed_assessment, managed_organization
 from ..forms import AssessmentCreateForm, RespondentForm, RevokeForm
 from ..invitations import (
     LINK_STATUSES,
@@ -24,11 +23,11 @@ from ..invitations import (
 )
 from ..models import Assessment, Invitation, Respondent
 from ..selectors import (
-    assessment_for_organization,
     assessments_for_organization,
     respondent_for_role,
     respondent_status,
     respondents_with_progress,
+    with_item_count,
 )
 from ..services import (
     Person,
@@ -40,12 +39,12 @@ from ..services import (
 
 
 def _get_organization_for_user(request: HttpRequest, org_slug: str):
-    return organization_for_user(request.user, org_slug, roles=MANAGER_ROLES)
+    return managed_organization(request.user, org_slug)
 
 
 def _get_assessment_for_user(request: HttpRequest, org_slug: str, code: str) -> Assessment:
-    organization = _get_organization_for_user(request, org_slug)
-    return assessment_for_organization(organization, code)
+    queryset = with_item_count(Assessment.objects.select_related("created_by"))
+    return managed_assessment(request.user, org_slug, code, queryset=queryset)
 
 
 def _error_text(error: ValidationError) -> str:

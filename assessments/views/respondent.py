@@ -1,6 +1,7 @@
 """The respondent journey: an executive's own questionnaire behind their personal link.
 
-Every view takes the raw token from the path and resolves it with `respondent_for_token`;
+Every view takes the raw token from the path and resolves it with
+`assessments.access.link_respondent`;
 nothing here ever reads the other respondent's answers. Pages are never cached and never
 indexed (the URL is a credential).
 """
@@ -17,16 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations.audit import Action, audit_record
 
+from ..access import link_respondent, results_shared
 from ..errors import AnswerRefused, AnswersLocked, LinkError, RespondentError
 from ..invitations import SECONDS_PER_ITEM
 from ..models import Question, Respondent
 from ..selectors import (
     Progress,
     SavedAnswer,
-    both_submitted,
     newer_link_sent_at,
     respondent_and_question_for_token,
-    respondent_for_token,
     respondent_progress,
 )
 from ..services import AnswerInput, answer_save_by_link, answers_save, respondent_submit
@@ -44,7 +44,7 @@ def respondent_view(view):
     @never_cache
     def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
         try:
-            respondent = respondent_for_token(token)
+            respondent = link_respondent(token)
         except LinkError as error:
             return link_error(request, error)
         response = view(request, respondent, token, *args, **kwargs)
@@ -128,9 +128,9 @@ def _base_ctx(respondent: Respondent, token: str) -> dict:
 
 
 def results_url(token: str) -> str | None:
-    """The respondent's results page (the alignment app's), or None while it has none."""
+    """The respondent's results page (the workspace app's), or None while it has none."""
     try:
-        return reverse("alignment:respondent_results", kwargs={"token": token})
+        return reverse("workspace:respondent_results", kwargs={"token": token})
     except NoReverseMatch:
         return None
 
@@ -182,7 +182,7 @@ def welcome(request: HttpRequest, respondent: Respondent, token: str) -> HttpRes
 def _submitted(request, respondent: Respondent, token: str) -> HttpResponse:
     progress = respondent_progress(respondent)
     items = _items(respondent, progress.all_questions, progress)
-    both = both_submitted(respondent.assessment)
+    both = results_shared(respondent)
     ctx = _base_ctx(respondent, token) | {
         "progress": progress,
         "sections": _sections(progress, items),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "assessments",
     "alignment",
     "reports",
+    "workspace",
 ]
 
 MIDDLEWARE = [

@@ -271,7 +271,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, rnd):
 def test_the_organisation_list_links_to_each_organisations_assessments(
     consultant_client, organization
 ):
-    body = consultant_client.get(reverse("organizations:list")).content.decode()
+    body = consultant_client.get(reverse("workspace:dashboard")).content.decode()
     assert f'href="/organisations/{organization.slug}/assessments/"' in body
 
 

@@ -74,13 +74,13 @@ class TestRespondentSubmit:
         ceo, ciso = rnd.respondent("ceo"), rnd.respondent("ciso")
         answer_all(ceo, [4, "dk"])
         answer_all(ciso, [2])
-        with mock.patch("assessments.services.enqueue_on_commit") as enqueue:
+        with mock.patch("alignment.handoffs.enqueue_on_commit") as enqueue:
             respondent_submit(respondent=ceo)
             assert enqueue.call_count == 0
             assert not both_submitted(rnd.assessment)
             respondent_submit(respondent=ciso)
             respondent_submit(respondent=ciso)  # a double submit enqueues nothing more
-        from alignment.tasks import score_assessment
+        from alignment.tasks import score_assessment  # the receiver of the hand-off
 
         enqueue.assert_called_once_with(score_assessment, rnd.assessment.id)
         assert both_submitted(rnd.assessment)
@@ -132,7 +132,7 @@ def test_two_simultaneous_submits_enqueue_scoring_exactly_once(questionnaire):
         finally:
             connection.close()
 
-    with mock.patch("assessments.services.enqueue_on_commit") as enqueue:
+    with mock.patch("alignment.handoffs.enqueue_on_commit") as enqueue:
         threads = [threading.Thread(target=submit, args=(r,)) for r in respondents]
         for thread in threads:
             thread.start()

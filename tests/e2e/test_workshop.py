@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 
 from alignment.models import ActionItem, ConsensusAnswer
 from alignment.selectors import current_result
-from alignment.workshop.selectors import workshop_order
 from assessments.models import Assessment, Invitation
 from tests.factories import DEFAULT_PASSWORD, scored_assessment
+from workspace.selectors import workshop_order
 
 from .conftest import watch
 

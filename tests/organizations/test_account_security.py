@@ -51,23 +51,23 @@ def test_sign_in_sign_out_and_failures_are_audited(client):
 
 def test_an_idle_session_ends_after_thirty_minutes(client, consultant, settings):
     client.force_login(consultant)
-    assert client.get(reverse("organizations:list")).status_code == 200
+    assert client.get(reverse("workspace:dashboard")).status_code == 200
     session = client.session
     session[LAST_SEEN] = time.time() - settings.SESSION_IDLE_SECONDS - 1
     session.save()
-    response = client.get(reverse("organizations:list"))
+    response = client.get(reverse("workspace:dashboard"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
     assert "_auth_user_id" not in client.session
 
 
 def test_an_active_session_still_ends_after_twelve_hours(client, consultant, settings):
     client.force_login(consultant)
-    client.get(reverse("organizations:list"))
+    client.get(reverse("workspace:dashboard"))
     session = client.session
     session[SIGNED_IN_AT] = time.time() - settings.SESSION_COOKIE_AGE - 1
     session[LAST_SEEN] = time.time()
     session.save()
-    assert client.get(reverse("organizations:list")).status_code == 302
+    assert client.get(reverse("workspace:dashboard")).status_code == 302
     assert settings.SESSION_COOKIE_AGE == 12 * 60 * 60
     assert settings.SESSION_IDLE_SECONDS == 30 * 60
 

@@ -18,7 +18,7 @@ def test_the_custom_user_logs_in_by_email(client):
     )
     assert response.status_code == 302
     assert response.url == reverse("home")
-    assert client.get(reverse("organizations:list")).status_code == 200
+    assert client.get(reverse("workspace:dashboard")).status_code == 200
 
 
 def test_a_wrong_password_is_refused_with_a_message(client):
@@ -32,7 +32,7 @@ def test_a_wrong_password_is_refused_with_a_message(client):
 def test_sign_out_ends_the_session(consultant_client):
     response = consultant_client.post(reverse("logout"))
     assert response.status_code == 302
-    assert consultant_client.get(reverse("organizations:list")).status_code == 302
+    assert consultant_client.get(reverse("workspace:dashboard")).status_code == 302
 
 
 def test_home_sends_anonymous_users_to_sign_in_and_members_to_their_organisations(
@@ -40,7 +40,7 @@ def test_home_sends_anonymous_users_to_sign_in_and_members_to_their_organisation
 ):
     assert client.get("/").url == reverse("login")
     client.force_login(consultant)
-    assert client.get("/").url == reverse("organizations:list")
+    assert client.get("/").url == reverse("workspace:dashboard")
 
 
 def test_password_reset_sends_a_working_link_by_email(client):
@@ -59,6 +59,6 @@ def test_organisation_list_shows_names_escaped(client, consultant, organization)
     organization.name = "<script>alert(1)</script> Health"
     organization.save()
     client.force_login(consultant)
-    body = client.get(reverse("organizations:list")).content.decode()
+    body = client.get(reverse("workspace:dashboard")).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Health" in body
     assert "<script>alert(1)" not in body

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reports import charts
+from alignment import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = "<script>alert(1)</script> & co"

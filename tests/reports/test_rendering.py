@@ -30,7 +30,8 @@ def test_a_report_with_nothing_to_compare_says_so(questionnaire):
     assert "no alignment index can be computed" in html
     assert "No alignment index</strong>: no item was answered by both" in html
     assert "knowledge gap" in html
-    assert "On 44 items one of them answered" in html
+    # Only the CEO did not know: the sentence names the CEO (not "one of them").
+    assert "On 44 items the CEO answered" in html
 
 
 @pytest.mark.django_db

@@ -102,9 +102,9 @@ PUBLIC = {
 SIGNED_IN = {
     "password_change": View((GET, POST)),
     "password_change_done": View(),
-    "organizations:list": View(),
+    "workspace:dashboard": View(),
     "organizations:create": View((GET, POST)),
-    "workshop:portfolio": View(),
+    "workspace:portfolio": View(),
 }
 
 _STATUS_DONE = {"status": "done"}
@@ -125,31 +125,31 @@ TENANT = {
     "assessments:remind": View((POST,)),
     "assessments:reopen": View((POST,)),
     # results and the PDF report
-    "alignment:results": View(),
+    "workspace:results": View(),
     "reports:status": View(),
     "reports:status_fragment": View(),
     "reports:download": View(),
     "reports:render": View((POST,)),
     # the workspace: workshop, gap map, rounds, actions, portfolio, exports
-    "workshop:organization_portfolio": View(),
-    "workshop:actions": View(),
-    "workshop:action_update": View((POST,), data=_STATUS_DONE),
-    "workshop:org_xlsx": View(),
-    "workshop:org_csv": View(),
-    "workshop:presenter": View(),
-    "workshop:state": View(),
-    "workshop:finish": View((POST,)),
-    "workshop:consensus": View((POST,), data={"value": "4"}),
-    "workshop:action_create": View(
+    "workspace:organization_portfolio": View(),
+    "workspace:actions": View(),
+    "workspace:action_update": View((POST,), data=_STATUS_DONE),
+    "workspace:org_xlsx": View(),
+    "workspace:org_csv": View(),
+    "workspace:presenter": View(),
+    "workspace:state": View(),
+    "workspace:finish": View((POST,)),
+    "workspace:consensus": View((POST,), data={"value": "4"}),
+    "workspace:action_create": View(
         (POST,), data={"description": "Agree who signs off", "owner_role": "both"}
     ),
-    "workshop:action_status": View((POST,), data=_STATUS_DONE),
-    "workshop:action_remove": View((POST,)),
-    "workshop:gap_map": View(),
-    "workshop:trend": View(),
-    "workshop:next_round": View((GET, POST)),
-    "workshop:xlsx": View(),
-    "workshop:csv": View(),
+    "workspace:action_status": View((POST,), data=_STATUS_DONE),
+    "workspace:action_remove": View((POST,)),
+    "workspace:gap_map": View(),
+    "workspace:trend": View(),
+    "workspace:next_round": View((GET, POST)),
+    "workspace:xlsx": View(),
+    "workspace:csv": View(),
 }
 
 LINK = {
@@ -158,7 +158,7 @@ LINK = {
     "respond:autosave": View((POST,), data={"question": "1.1", "answer": "3"}),
     "respond:review": View(),
     "respond:submit": View((POST,), data={"confirm": "yes"}),
-    "alignment:respondent_results": View(link="scored"),
+    "workspace:respondent_results": View(link="scored"),
     "reports:executive_download": View(link="scored"),
 }
 

@@ -280,10 +280,10 @@ def test_report_and_export_downloads_are_recorded_with_the_organisation(ours, th
     org = ours.organization
     round_kwargs = {"org_slug": org.slug, "code": ours.scored.code}
     urls = [
-        reverse("workshop:xlsx", kwargs=round_kwargs),
-        reverse("workshop:csv", kwargs={**round_kwargs, "table": "answers"}),
-        reverse("workshop:org_xlsx", kwargs={"org_slug": org.slug}),
-        reverse("workshop:org_csv", kwargs={"org_slug": org.slug, "table": "actions"}),
+        reverse("workspace:xlsx", kwargs=round_kwargs),
+        reverse("workspace:csv", kwargs={**round_kwargs, "table": "answers"}),
+        reverse("workspace:org_xlsx", kwargs={"org_slug": org.slug}),
+        reverse("workspace:org_csv", kwargs={"org_slug": org.slug, "table": "actions"}),
     ]
     for url in urls:
         response = client.get(url)

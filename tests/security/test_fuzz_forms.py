@@ -122,23 +122,23 @@ TARGETS = [
     Target("render report", "post", lambda o: reverse(
         "reports:render", args=[o.organization.slug, o.scored.code]), ["next"]),
     # The workshop and the organisation's pages.
-    Target("agreed position", "post", _round("workshop:consensus", dimension="D1"),
+    Target("agreed position", "post", _round("workspace:consensus", dimension="D1"),
            ["value", "notes"], htmx=True),
-    Target("new action", "post", _round("workshop:action_create", dimension="D2"),
+    Target("new action", "post", _round("workspace:action_create", dimension="D2"),
            ["description", "owner_role", "due_date"], htmx=True),
-    Target("action status", "post", _action("workshop:action_status", True), ["status"],
+    Target("action status", "post", _action("workspace:action_status", True), ["status"],
            htmx=True),
-    Target("mark action done", "post", _action("workshop:action_update", False),
+    Target("mark action done", "post", _action("workspace:action_update", False),
            ["status", "status_filter"]),
-    Target("next round", "post", _round("workshop:next_round"),
+    Target("next round", "post", _round("workspace:next_round"),
            ["title", "due_date", "send_invitations"]),
-    Target("gap map filter", "get", _round("workshop:gap_map"),
+    Target("gap map filter", "get", _round("workspace:gap_map"),
            ["filtered", "severity", "knowledge_gaps"], htmx=True),
-    Target("workshop state", "get", _round("workshop:state"), ["v"]),
-    Target("actions filter", "get", _org("workshop:actions"), ["status", "page"]),
-    Target("dashboard search", "get", lambda o: reverse("organizations:list"),
+    Target("workshop state", "get", _round("workspace:state"), ["v"]),
+    Target("actions filter", "get", _org("workspace:actions"), ["status", "page"]),
+    Target("dashboard search", "get", lambda o: reverse("workspace:dashboard"),
            ["q", "status", "page"]),
-    Target("portfolio", "get", lambda o: reverse("workshop:portfolio"), ["org"]),
+    Target("portfolio", "get", lambda o: reverse("workspace:portfolio"), ["org"]),
     Target("create organisation", "post", lambda o: reverse("organizations:create"),
            ["name", "slug", "sector", "size_band", "region"]),
     Target("invite colleague", "post", _org("organizations:members", "slug"),
@@ -243,7 +243,7 @@ def _oversized_targets(ours):
         ),
         "agreed position": (
             _signed_in(ours.consultant),
-            _round("workshop:consensus", dimension="D1")(ours),
+            _round("workspace:consensus", dimension="D1")(ours),
             "notes",
         ),
     }
@@ -287,7 +287,7 @@ def test_ten_thousand_query_parameters_get_a_clean_400(ours, clients):
     """Where the view reads its query string; one that does not read it never parses it
     (and gunicorn refuses a request line this long before Django sees it)."""
     query = "&".join(f"p{i}=1" for i in range(10_000))
-    path = reverse("organizations:list")
+    path = reverse("workspace:dashboard")
     _assert_friendly_400(clients("consultant").get(f"{path}?{query}"), path)
     assert Client().get(f"{_r(ours, 'respond:review')}?{query}").status_code == 200
 

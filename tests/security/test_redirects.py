@@ -23,6 +23,6 @@ def test_the_render_button_goes_back_only_to_this_site(ours, clients, next_url):
 @pytest.mark.parametrize("prefix", ["", "http://testserver"])
 def test_the_render_button_goes_back_to_the_page_it_was_on(ours, clients, prefix):
     args = [ours.organization.slug, ours.scored.code]
-    back = prefix + reverse("alignment:results", kwargs={"org_slug": args[0], "code": args[1]})
+    back = prefix + reverse("workspace:results", kwargs={"org_slug": args[0], "code": args[1]})
     response = clients("consultant").post(reverse("reports:render", args=args), {"next": back})
     assert response["Location"] == back

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from alignment.models import ActionItem, AlignmentResult, ConsensusAnswer, WorkshopSession
 from alignment.services import assessment_score
-from alignment.workshop import services as workshop
 from assessments.invitations import link_issue
 from assessments.models import Answer, Assessment, Dimension, Invitation, Respondent
 from organizations.audit import Action, audit_record
@@ -28,6 +27,7 @@ from tests.factories import (
     assessment_with_links,
     realistic_assessment,
 )
+from workspace import services as workshop
 
 FAKE_PDF = b"%PDF-1.7\n% a report\n%%EOF\n"
 

@@ -32,7 +32,7 @@ def url(name: str, assessment=None, organization=None, **kwargs) -> str:
         kwargs = {"org_slug": assessment.organization.slug, "code": assessment.code, **kwargs}
     elif organization is not None:
         kwargs = {"org_slug": organization.slug, **kwargs}
-    return reverse(f"workshop:{name}", kwargs=kwargs)
+    return reverse(f"workspace:{name}", kwargs=kwargs)
 
 
 def htmx(client, path, data=None, **extra):

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from alignment.models import ActionItem
-from alignment.workshop import services
 from assessments.models import Dimension
+from workspace import services
 
 from .conftest import url
 
@@ -54,7 +54,7 @@ def _path(name, extra, assessment=None, organization=None, slug=None):
         kwargs = {"org_slug": slug or assessment.organization.slug, "code": assessment.code}
     else:
         kwargs = {"org_slug": organization.slug}
-    return reverse(f"workshop:{name}", kwargs={**kwargs, **extra})
+    return reverse(f"workspace:{name}", kwargs={**kwargs, **extra})
 
 
 def _call(client, method, path, data):

@@ -6,7 +6,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from alignment.workshop.dashboard import PER_PAGE
 from organizations.models import Membership
 from tests.factories import (
     ActionItemFactory,
@@ -18,9 +17,10 @@ from tests.factories import (
     answer_all,
     scored_assessment,
 )
+from workspace.dashboard import PER_PAGE
 
 pytestmark = pytest.mark.django_db
-DASHBOARD = reverse("organizations:list")
+DASHBOARD = reverse("workspace:dashboard")
 
 
 def _clients(consultant, count, *, prefix="Client"):
@@ -64,12 +64,12 @@ def test_it_shows_each_round_with_progress_index_band_and_trend(
     assert "▲ +25" in html
     assert html.index(second.title) < html.index(first.title), "newest round first"
     assert "just now" in html
-    for name in ("alignment:results", "workshop:presenter"):
+    for name in ("workspace:results", "workspace:presenter"):
         path = reverse(name, args=[organization.slug, second.code])
         assert f'href="{path}"' in html
     assert f'href="{reverse("organizations:create")}"' in html
     assert f'href="{reverse("organizations:members", args=[organization.slug])}"' in html
-    assert f'href="{reverse("workshop:portfolio")}"' in html
+    assert f'href="{reverse("workspace:portfolio")}"' in html
 
 
 def test_it_counts_open_actions(consultant_client, questionnaire, organization):

@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 
 from alignment.spreadsheets import TABLE_SLUGS, export_tables
-from alignment.workshop import services
 from assessments.models import Dimension
 from organizations.models import AuditEvent
 from tests.factories import scored_assessment, small_questionnaire
+from workspace import services
 
 from .conftest import url
 
@@ -78,7 +78,7 @@ def test_the_xlsx_has_one_typed_sheet_per_table(consultant_client, scored, works
     assert len(answers) == 1 + 88 + 1  # both executives' 44 answers, and one agreed position
     row = next(r for r in answers if r[header.index("Item")] == "3.3" and r[4] == "CISO")
     assert row[header.index("Answer")] == 1
-    assert row[header.index("Answer in words")] == "Does not exist"
+    assert row[header.index("Answer in words")] == "1 \u2013 Does not exist"
     assert row[header.index("Comment")].startswith("We found 31 GenAI tools")
     dk = next(r for r in answers if r[header.index("Item")] == "4.3" and r[4] == "CEO")
     assert dk[header.index("Don't know")] is True and dk[header.index("Answer")] is None

@@ -3,8 +3,8 @@ the distribution, one organisation's percentile and the most often misaligned di
 
 import pytest
 
-from alignment.workshop.portfolio import client_portfolio, index_histogram, percentile_rank
 from tests.factories import MembershipFactory, OrganizationFactory, scored_assessment
+from workspace.portfolio import client_portfolio, index_histogram, percentile_rank
 
 from .conftest import url
 

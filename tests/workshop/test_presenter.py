@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from alignment.models import ActionItem, ConsensusAnswer, WorkshopSession
-from alignment.selectors import current_result
-from alignment.workshop.selectors import workshop_order
+from alignment.presentation.model import round_view
 from assessments.models import Dimension
 from tests.factories import completed_assessment, scored_assessment, small_questionnaire
+from workspace.selectors import workshop_order
 
 from .conftest import htmx, url
 
@@ -27,9 +27,9 @@ def test_it_walks_the_dimensions_from_the_widest_gap_to_the_narrowest(consultant
 
     assert response.status_code == 200
     html = response.content.decode()
-    result = current_result(scored)
-    expected = [row["code"] for row in workshop_order(result.dimensions)]
-    gaps = [row["mean_abs_gap"] for row in workshop_order(result.dimensions)]
+    ordered = workshop_order(round_view(scored).dimensions)
+    expected = [dimension.code for dimension in ordered]
+    gaps = [dimension.mean_abs_gap_value for dimension in ordered]
     assert gaps == sorted(gaps, reverse=True)
     shown = re.findall(r'<section class="ws-slide" id="(D\d+)"', html)
     assert shown == expected

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from alignment.models import AlignmentResult
-from alignment.workshop import services
 from assessments.models import Dimension
 from reports.rendering import build_html
+from workspace import services
 
 pytestmark = pytest.mark.django_db
 

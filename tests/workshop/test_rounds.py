@@ -4,8 +4,8 @@ items matched by code across questionnaire versions."""
 import pytest
 from django.urls import reverse
 
+from alignment.presentation.trend import previous_result, round_comparison
 from alignment.selectors import current_result
-from alignment.workshop.rounds import previous_result, round_comparison
 from tests.factories import completed_assessment, scored_assessment
 
 from .conftest import publish_version_2, url
@@ -87,7 +87,7 @@ def test_the_results_page_loads_the_trend_and_the_gap_map(
 ):
     _first, second = _two_rounds(questionnaire, organization)
     html = consultant_client.get(
-        reverse("alignment:results", args=[organization.slug, second.code])
+        reverse("workspace:results", args=[organization.slug, second.code])
     ).content.decode()
     assert f'hx-get="{url("trend", second)}"' in html
     assert f'hx-get="{url("gap_map", second)}"' in html

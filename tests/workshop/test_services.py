@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from alignment.models import ActionItem, ConsensusAnswer
-from alignment.workshop import services
-from alignment.workshop.selectors import report_agreements
+from alignment.presentation.agreements import report_agreements
 from assessments.models import Assessment, Dimension, Invitation, Questionnaire
 from tests.factories import scored_assessment, small_questionnaire
+from workspace import services
 
 from .conftest import publish_version_2 as _publish_version_2
 

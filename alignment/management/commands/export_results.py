@@ -7,7 +7,8 @@ alignment.exports.WRITERS (JSON for now: other formats plug in there, picked by 
 from django.core.management.base import BaseCommand, CommandError
 
 from alignment.exports import WRITERS, result_document
-from alignment.selectors import current_result
+from alignment.presentation.model import round_view
+from alignment.spreadsheets import export_file
 from assessments.models import Assessment
 
 
@@ -37,8 +38,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         assessment = _assessment(options["code"])
         if options["format"]:
-            from alignment.spreadsheets import export_file
-
             done = export_file(
                 assessment,
                 fmt=options["format"],
@@ -49,19 +48,20 @@ class Command(BaseCommand):
             if done:
                 self.stderr.write(done)
             return
-        result = current_result(assessment)
-        if result is None:
+        view = round_view(assessment)
+        if not view.scored:
             raise CommandError(_not_scored(assessment))
-        result.assessment = assessment
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8") as stream:
-                WRITERS["json"](result_document(result), stream)
+                WRITERS["json"](result_document(view), stream)
             return
-        WRITERS["json"](result_document(result), self.stdout)
+        WRITERS["json"](result_document(view), self.stdout)
 
 
 def _assessment(code: str) -> Assessment:
-    assessment = Assessment.objects.filter(code=code).first()
+    assessment = (
+        Assessment.objects.filter(code=code).select_related("organization", "questionnaire").first()
+    )
     if assessment is None:
         raise CommandError(f"No assessment with code {code!r}.")
     return assessment

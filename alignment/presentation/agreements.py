@@ -1,0 +1,57 @@
+"""The outcome of a round's workshop as the report and the exports show it."""
+
+from django.db.models import Q
+
+from alignment.models import ActionItem, ConsensusAnswer
+from assessments.models import Assessment
+
+
+def report_agreements(assessment: Assessment) -> list[dict]:
+    """The workshop's outcome as rows of the report's "Agreed actions" table, in
+    questionnaire order: for each dimension, its agreed position (the consensus answer, with
+    the notes) and then its actions. Two queries; [] when there was no workshop."""
+    positions = (
+        ConsensusAnswer.objects.filter(session__assessment=assessment)
+        .filter(Q(value__isnull=False) | ~Q(notes=""))
+        .select_related("dimension")
+    )
+    actions = ActionItem.objects.filter(session__assessment=assessment).select_related("dimension")
+    rows = []
+    for position in positions:
+        text = (
+            f"Agreed position: {position.value} on the 1\u20135 scale."
+            if position.value is not None
+            else "No position agreed."
+        )
+        if position.notes:
+            text += f" Notes: {position.notes}"
+        rows.append(
+            _report_row(
+                position.dimension, 0, position.updated_at, text, "CEO and CISO", None, "Agreed"
+            )
+        )
+    for action in actions:
+        rows.append(
+            _report_row(
+                action.dimension,
+                1,
+                action.created_at,
+                action.description,
+                action.get_owner_role_display(),
+                action.due_date,
+                action.get_status_display(),
+            )
+        )
+    rows.sort(key=lambda row: row.pop("_order"))
+    return rows
+
+
+def _report_row(dimension, kind: int, moment, description, owner, due, status) -> dict:
+    return {
+        "_order": (dimension.order, kind, moment),
+        "dimension": f"{dimension.code} {dimension.name}",
+        "description": description,
+        "owner": owner,
+        "due": due,
+        "status": status,
+    }

@@ -1,0 +1,223 @@
+"""Comparing a round with the previous one.
+
+The previous round of an assessment is the organisation's most recent other assessment,
+created before it, that has a current result: rounds are the organisation's assessments in
+the order they were created (one CEO and one CISO per organisation). Dimensions and items are
+matched by code across questionnaire versions; an item that exists in only one of the two
+rounds is listed as such, never silently dropped.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.safestring import SafeString, mark_safe
+
+from alignment import charts, scoring
+from alignment.models import AlignmentResult
+from alignment.presentation.words import band_label, fixed
+from assessments.models import Assessment, Question
+
+
+def _natural(code: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code))
+
+
+def previous_result(assessment: Assessment) -> AlignmentResult | None:
+    """The current result of the round before this one (one query), or None."""
+    return (
+        AlignmentResult.objects.filter(
+            scoring_version=scoring.SCORING_VERSION,
+            assessment__organization_id=assessment.organization_id,
+            assessment__created_at__lt=assessment.created_at,
+        )
+        .exclude(assessment_id=assessment.pk)
+        .select_related("assessment__questionnaire")
+        .order_by("-assessment__created_at", "-assessment_id")
+        .first()
+    )
+
+
+def _delta(previous: float | None, current: float | None) -> float | None:
+    return None if previous is None or current is None else current - previous
+
+
+@dataclass(frozen=True)
+class DimensionChange:
+    code: str
+    name: str
+    previous: str
+    current: str
+    delta: str
+    direction: str  # up | down | same | none
+    note: str  # "only in this round" / "only in the previous round" / ""
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    code: str
+    text: str
+    previous_gap: str
+    current_gap: str
+    previous_severity: str
+    current_severity: str
+    direction: str  # narrower | wider | same | none
+
+
+@dataclass
+class Comparison:
+    previous: Assessment
+    current: Assessment
+    previous_index: str
+    current_index: str
+    previous_band: str
+    current_band: str
+    delta: str
+    direction: str
+    dimensions: list[DimensionChange] = field(default_factory=list)
+    items: list[ItemChange] = field(default_factory=list)
+    only_previous: list[tuple[str, str]] = field(default_factory=list)  # (code, wording)
+    only_current: list[tuple[str, str]] = field(default_factory=list)
+    trend_svg: SafeString = SafeString("")
+
+
+def _direction(delta: float | None) -> str:
+    if delta is None:
+        return "none"
+    rounded = fixed(delta)
+    if rounded in ("0", "\u22120"):
+        return "same"
+    return "up" if delta > 0 else "down"
+
+
+def _dimension_changes(previous: AlignmentResult, current: AlignmentResult):
+    before = {row["code"]: row for row in previous.dimensions}
+    after = {row["code"]: row for row in current.dimensions}
+    changes = []
+    for code in sorted(before.keys() | after.keys(), key=_natural):
+        old, new = before.get(code), after.get(code)
+        old_index = old["alignment_index"] if old else None
+        new_index = new["alignment_index"] if new else None
+        delta = _delta(old_index, new_index)
+        note = (
+            "" if old and new else ("only in this round" if new else "only in the previous round")
+        )
+        changes.append(
+            DimensionChange(
+                code=code,
+                name=(new or old)["name"],
+                previous=fixed(old_index) if old else "\u2013",
+                current=fixed(new_index) if new else "\u2013",
+                delta="" if delta is None else fixed(delta, signed=True),
+                direction=_direction(delta),
+                note=note,
+            )
+        )
+    return changes
+
+
+def _severity(row: dict) -> str:
+    if row["severity"]:
+        return scoring.SEVERITY_LABELS[row["severity"]]
+    return "Knowledge gap" if row["knowledge_gap"] else "Not compared"
+
+
+def _item_changes(previous: AlignmentResult, current: AlignmentResult, texts: dict[str, str]):
+    before = {row["code"]: row for row in previous.items}
+    after = {row["code"]: row for row in current.items}
+    changes = []
+    for code in sorted(before.keys() & after.keys(), key=_natural):
+        old, new = before[code], after[code]
+        if old["abs_gap"] is None or new["abs_gap"] is None:
+            direction = "none"
+        else:
+            direction = (
+                "narrower"
+                if new["abs_gap"] < old["abs_gap"]
+                else "wider"
+                if new["abs_gap"] > old["abs_gap"]
+                else "same"
+            )
+        changes.append(
+            ItemChange(
+                code=code,
+                text=texts.get(code, ""),
+                previous_gap="n/a" if old["gap"] is None else fixed(old["gap"], signed=True),
+                current_gap="n/a" if new["gap"] is None else fixed(new["gap"], signed=True),
+                previous_severity=_severity(old),
+                current_severity=_severity(new),
+                direction=direction,
+            )
+        )
+    only_previous = sorted(before.keys() - after.keys(), key=_natural)
+    only_current = sorted(after.keys() - before.keys(), key=_natural)
+    return (
+        changes,
+        [(code, texts.get(code, "")) for code in only_previous],
+        [(code, texts.get(code, "")) for code in only_current],
+    )
+
+
+def _texts(previous: Assessment, current: Assessment) -> dict[str, str]:
+    """Item wording by code; the current round's words win where both have the item."""
+    texts: dict[str, str] = {}
+    rows = Question.objects.filter(
+        questionnaire_id__in={previous.questionnaire_id, current.questionnaire_id}
+    ).values_list("questionnaire_id", "code", "ceo_text")
+    for questionnaire_id, code, text in rows:
+        if questionnaire_id == current.questionnaire_id or code not in texts:
+            texts[code] = text
+    return texts
+
+
+def _label(assessment: Assessment) -> str:
+    return f"{assessment.title} ({assessment.created_at:%b %Y})"
+
+
+def compare_rounds(
+    previous: AlignmentResult, current: AlignmentResult, *, texts: dict[str, str] | None = None
+) -> Comparison:
+    """What changed between two scored rounds; `texts` (item wording by code) is read in one
+    query when not given. `previous.assessment` and `current.assessment` should be loaded."""
+    before, after = previous.assessment, current.assessment
+    texts = _texts(before, after) if texts is None else texts
+    old_index = previous.overall["alignment_index"]
+    new_index = current.overall["alignment_index"]
+    delta = _delta(old_index, new_index)
+    items, only_previous, only_current = _item_changes(previous, current, texts)
+    dimensions = _dimension_changes(previous, current)
+    names = {change.code: change.name for change in dimensions}
+    svg = charts.trend_chart(
+        {row["code"]: row["alignment_index"] for row in previous.dimensions},
+        {row["code"]: row["alignment_index"] for row in current.dimensions},
+        names=names,
+        previous_label=_label(before),
+        current_label=_label(after),
+    )
+    return Comparison(
+        previous=before,
+        current=after,
+        previous_index=fixed(old_index),
+        current_index=fixed(new_index),
+        previous_band=band_label(previous.overall["band"]),
+        current_band=band_label(current.overall["band"]),
+        delta="" if delta is None else fixed(delta, signed=True),
+        direction=_direction(delta),
+        dimensions=dimensions,
+        items=items,
+        only_previous=only_previous,
+        only_current=only_current,
+        # alignment.charts escapes every label it draws.
+        trend_svg=mark_safe(svg),  # nosec B308 B703
+    )
+
+
+def round_comparison(assessment: Assessment, result: AlignmentResult | None) -> Comparison | None:
+    """This round against the previous scored one (two or three queries), or None when there
+    is no previous scored round or this one is not scored."""
+    if result is None:
+        return None
+    previous = previous_result(assessment)
+    if previous is None:
+        return None
+    result.assessment = assessment
+    return compare_rounds(previous, result)

@@ -1,0 +1,79 @@
+"""The two access checks of Parley; every view that shows an organisation's rounds or what a
+personal link may see goes through one of them.
+
+- `managed_organization` / `managed_assessment`: "this user may manage this organisation's
+  rounds" — its consultants and admins, and site staff. Anyone else gets a 404, never a 403:
+  another tenant's round and a missing one look the same from outside.
+- `link_respondent` / `link_results_respondent`: "this personal link may see this" — a live
+  link sees its own executive's questionnaire; the results and the report only once both
+  executives have submitted (before that nothing of the other's answers shows).
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from organizations.selectors import managed_organization
+
+from .errors import LinkError
+from .models import Assessment, Respondent
+from .selectors import both_submitted, respondent_for_token
+
+
+def managed_assessment(
+    user, org_slug: str, code: str, *, queryset: QuerySet[Assessment] | None = None
+) -> Assessment:
+    """The round `code` of organisation `org_slug` when `user` may manage it, else Http404.
+
+    `queryset` narrows or annotates the lookup (select_related, counts); the organisation
+    filter is always applied. Two queries: the organisation, then the round."""
+    organization = managed_organization(user, org_slug)
+    queryset = Assessment.objects.all() if queryset is None else queryset
+    assessment = (
+        queryset.filter(organization=organization, code=code)
+        .select_related("questionnaire")
+        .first()
+    )
+    if assessment is None:
+        raise Http404("No such assessment.")
+    assessment.organization = organization
+    return assessment
+
+
+def link_respondent(token: str) -> Respondent:
+    """The executive a personal link belongs to; LinkError (unknown, tampered, revoked,
+    expired) says why not, for the link's error page."""
+    return respondent_for_token(token)
+
+
+class ResultsNotShared(Exception):
+    """The link is live but the other executive has not submitted: no results yet."""
+
+    def __init__(self, respondent: Respondent):
+        super().__init__("Both executives have not submitted yet.")
+        self.respondent = respondent
+
+
+def results_shared(respondent: Respondent) -> bool:
+    """Whether this executive's link may show the round's results and report: once both
+    executives have submitted."""
+    return bool(respondent.submitted_at) and both_submitted(respondent.assessment)
+
+
+def link_results_respondent(token: str) -> Respondent:
+    """The executive a personal link belongs to, when their round's results may be shown to
+    it (`results_shared`). LinkError or ResultsNotShared otherwise."""
+    respondent = link_respondent(token)
+    if not results_shared(respondent):
+        raise ResultsNotShared(respondent)
+    return respondent
+
+
+__all__ = [
+    "LinkError",
+    "ResultsNotShared",
+    "link_respondent",
+    "link_results_respondent",
+    "managed_assessment",
+    "managed_organization",
+    "results_shared",
+]

@@ -1,0 +1,213 @@
+"""Demo data for a first look: a consultancy, two client organisations, a consultant.
+
+Idempotent: running it again updates the same rows instead of adding new ones.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.forms import published_questionnaires
+from assessments.invitations import link_issue, respondent_url
+from assessments.models import Assessment
+from assessments.services import (
+    Person,
+    answer_save,
+    assessment_create,
+    assessment_open,
+    respondent_submit,
+)
+from organizations.models import Membership, Organization, User
+
+DEMO_EMAIL = "consultant@demo.parley.test"
+# A published demo credential (seed_demo refuses to run with DEBUG off).
+DEMO_PASSWORD = "parley-demo-consultant"  # noqa: S105  # nosec B105
+ORGANIZATIONS = [
+    {
+        "slug": "northbridge-advisory",
+        "name": "Northbridge Advisory",
+        "sector": "Professional services",
+        "size_band": Organization.SizeBand.SMALL,
+        "region": "United Kingdom",
+        "role": Membership.Role.ADMIN,
+    },
+    {
+        "slug": "acme-health",
+        "name": "Acme Health",
+        "sector": "Healthcare",
+        "size_band": Organization.SizeBand.LARGE,
+        "region": "United Kingdom",
+        "role": Membership.Role.CONSULTANT,
+    },
+    {
+        "slug": "borealis-logistics",
+        "name": "Borealis Logistics",
+        "sector": "Transport and logistics",
+        "size_band": Organization.SizeBand.ENTERPRISE,
+        "region": "Nordics",
+        "role": Membership.Role.CONSULTANT,
+    },
+]
+
+DEMO_ASSESSMENT = {
+    "organization": "acme-health",
+    "title": "GenAI alignment (demo)",
+    "ceo": ("ceo@acme-health.example", "Alex Morgan"),
+    "ciso": ("ciso@acme-health.example", "Sam Okafor"),
+}
+
+# A finished round, so the results page, the report and the workshop have something to show.
+SCORED_DEMO = {
+    "organization": "borealis-logistics",
+    "title": "GenAI alignment (scored demo)",
+    "ceo": ("ceo@borealis.example", "Kari Lund"),
+    "ciso": ("ciso@borealis.example", "Jonas Berg"),
+}
+# Answers by item position, cycled: the CEO is more optimistic than the CISO on most items.
+SCORED_DEMO_CEO = (5, 4, 4, 5, 4, 4, 3, 5, 4, 4, 3, "dk")
+SCORED_DEMO_CISO = (3, 2, 4, 3, 2, 3, 3, 2, 1, 4, "dk", 2)
+SCORED_DEMO_COMMENTS = {
+    "3.1": ("A policy is drafted and with legal.", "Nothing approved; staff use public chatbots."),
+    "4.2": ("Security signs off every project.", "We usually hear about projects at go-live."),
+}
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo consultancy, two client organisations and a consultant."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Allow with DEBUG off (never in production)."
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("seed_demo creates a known password; it runs only with DEBUG on.")
+        consultant = self._seed()
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        self.stdout.write(f"  Sign in at {settings.PARLEY_BASE_URL}/accounts/login/")
+        self.stdout.write(f"  email:    {consultant.email}")
+        self.stdout.write(f"  password: {DEMO_PASSWORD}")
+        self._after_seed(consultant)
+
+    @transaction.atomic
+    def _seed(self) -> User:
+        consultant, _ = User.objects.get_or_create(
+            email=DEMO_EMAIL, defaults={"full_name": "Dana Demo"}
+        )
+        consultant.set_password(DEMO_PASSWORD)
+        consultant.save()
+        for spec in ORGANIZATIONS:
+            spec = dict(spec)
+            role = spec.pop("role")
+            organization, _ = Organization.objects.update_or_create(
+                slug=spec.pop("slug"), defaults=spec
+            )
+            Membership.objects.update_or_create(
+                user=consultant, organization=organization, defaults={"role": role}
+            )
+        return consultant
+
+    def _after_seed(self, consultant: User) -> None:
+        """An open demo assessment for Acme Health, and a fresh link for each executive.
+
+        The raw tokens are never stored, so every run issues new links for the same demo
+        assessment (the earlier ones keep working until they expire) and prints them.
+        """
+        questionnaire = published_questionnaires().first()
+        if questionnaire is None:
+            self.stdout.write("  (No demo assessment: run `manage.py load_question_bank` first.)")
+            return
+        assessment = self._demo_assessment(consultant, questionnaire)
+        self.stdout.write(
+            f"Demo assessment \u201c{assessment.title}\u201d ({assessment.organization}):"
+        )
+        self.stdout.write(
+            f"  consultant page: {settings.PARLEY_BASE_URL}/organisations/"
+            f"{assessment.organization.slug}/assessments/{assessment.code}/"
+        )
+        for respondent in assessment.respondents.order_by("role"):
+            try:
+                url = respondent_url(link_issue(respondent=respondent, by=consultant))
+            except ValidationError as error:  # a demo round someone closed in the admin
+                self.stdout.write(
+                    f"  (No {respondent.get_role_display()} link: {error.messages[0]})"
+                )
+                continue
+            self.stdout.write(f"  {respondent.get_role_display():<5} link: {url}")
+        scored = self._scored_demo(consultant, questionnaire)
+        self.stdout.write(
+            f"Scored demo \u201c{scored.title}\u201d ({scored.organization}): results, report "
+            f"and workshop at {settings.PARLEY_BASE_URL}/organisations/"
+            f"{scored.organization.slug}/assessments/{scored.code}/results/"
+        )
+
+    def _scored_demo(self, consultant: User, questionnaire):
+        """Create, answer and submit the scored demo round once (scoring follows the submit)."""
+        organization = Organization.objects.get(slug=SCORED_DEMO["organization"])
+        existing = Assessment.objects.filter(
+            organization=organization, title=SCORED_DEMO["title"]
+        ).first()
+        if existing is not None:
+            return existing
+        with transaction.atomic():
+            assessment = self._open_round(consultant, questionnaire, organization, SCORED_DEMO)
+            self._answer_and_submit(assessment)
+        return assessment
+
+    def _open_round(self, consultant, questionnaire, organization, spec):
+        assessment = assessment_create(
+            organization=organization,
+            questionnaire=questionnaire,
+            title=spec["title"],
+            due_date=None,
+            ceo=Person(*spec["ceo"]),
+            ciso=Person(*spec["ciso"]),
+            created_by=consultant,
+        )
+        assessment_open(assessment=assessment, by=consultant, send_invitations=False)
+        return assessment
+
+    def _answer_and_submit(self, assessment) -> None:
+        questions = list(assessment.questionnaire.questions.order_by("order"))
+        patterns = {"ceo": (SCORED_DEMO_CEO, 0), "ciso": (SCORED_DEMO_CISO, 1)}
+        for respondent in assessment.respondents.order_by("role"):
+            values, side = patterns[respondent.role]
+            for position, question in enumerate(questions):
+                value = values[position % len(values)]
+                comment = SCORED_DEMO_COMMENTS.get(question.code, ("", ""))[side]
+                answer_save(
+                    respondent=respondent,
+                    question=question,
+                    value=None if value == "dk" else value,
+                    dont_know=value == "dk",
+                    comment=comment,
+                )
+            respondent_submit(respondent=respondent)
+
+    @transaction.atomic
+    def _demo_assessment(self, consultant: User, questionnaire):
+        organization = Organization.objects.get(slug=DEMO_ASSESSMENT["organization"])
+        assessment = (
+            Assessment.objects.filter(organization=organization, title=DEMO_ASSESSMENT["title"])
+            .order_by("created_at")
+            .first()
+        )
+        if assessment is None:
+            assessment = assessment_create(
+                organization=organization,
+                questionnaire=questionnaire,
+                title=DEMO_ASSESSMENT["title"],
+                due_date=timezone.localdate() + timedelta(days=21),
+                ceo=Person(*DEMO_ASSESSMENT["ceo"]),
+                ciso=Person(*DEMO_ASSESSMENT["ciso"]),
+                created_by=consultant,
+            )
+        if assessment.status == Assessment.Status.DRAFT:
+            # The demo prints its links instead of emailing them.
+            assessment_open(assessment=assessment, by=consultant, send_invitations=False)
+        return assessment

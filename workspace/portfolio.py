@@ -1,0 +1,236 @@
+"""The portfolio: how a consultant's client organisations compare, without naming any.
+
+Each organisation counts once, with the overall index of its latest scored round. Nothing is
+shown below MIN_ORGANISATIONS scored organisations, so that no single client can be singled
+out from the distribution. A dimension counts as misaligned in an organisation when its index
+is below 70 (partially aligned or misaligned, by the bands of the overall index).
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Subquery
+from django.utils.safestring import SafeString, mark_safe
+
+from alignment import scoring
+from alignment.models import AlignmentResult
+from alignment.presentation.words import fixed
+from organizations.selectors import organizations_managed_by
+
+MIN_ORGANISATIONS = 5
+MISALIGNED_BELOW = 70
+TOP_DIMENSIONS = 5
+
+
+def _natural(code: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code))
+
+
+@dataclass(frozen=True)
+class DimensionStat:
+    code: str
+    name: str
+    misaligned: int
+    organisations: int
+    mean_index: str
+
+    @property
+    def share(self) -> str:
+        return fixed(100 * self.misaligned / self.organisations) + "%"
+
+
+@dataclass
+class Portfolio:
+    scored: int
+    indices: list[float]
+    highlight_index: float | None = None
+    percentile: int | None = None
+    below: int = 0
+    dimensions: list[DimensionStat] = field(default_factory=list)
+    histogram_svg: SafeString = SafeString("")
+
+    @property
+    def enough(self) -> bool:
+        return self.scored >= MIN_ORGANISATIONS
+
+    @property
+    def median(self) -> str:
+        values = sorted(self.indices)
+        n = len(values)
+        if not n:
+            return "n/a"
+        middle = values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+        return fixed(middle)
+
+    @property
+    def highlight(self) -> str:
+        return fixed(self.highlight_index)
+
+
+def _latest_results(user) -> dict[int, tuple[float, list]]:
+    """{organisation id: (overall index, dimension rows)} of each managed organisation's
+    latest scored round with an index: two queries."""
+    latest = (
+        AlignmentResult.objects.filter(
+            assessment__organization=OuterRef("pk"), scoring_version=scoring.SCORING_VERSION
+        )
+        .order_by("-assessment__created_at", "-assessment_id")
+        .values("pk")[:1]
+    )
+    result_ids = [
+        pk
+        for pk in organizations_managed_by(user)
+        .annotate(latest=Subquery(latest))
+        .values_list("latest", flat=True)
+        if pk is not None
+    ]
+    rows = AlignmentResult.objects.filter(
+        pk__in=result_ids, alignment_index__isnull=False
+    ).values_list("assessment__organization_id", "alignment_index", "data__dimensions")
+    return {org_id: (index, dimensions or []) for org_id, index, dimensions in rows}
+
+
+def percentile_rank(value: float, values: list[float]) -> tuple[int, int]:
+    """(percentile rank, how many others are lower): (lower + half of the equal) / n."""
+    below = sum(1 for v in values if v < value)
+    equal = sum(1 for v in values if v == value)
+    return round(100 * (below + 0.5 * equal) / len(values)), below
+
+
+def _dimension_stats(results: dict[int, tuple[float, list]]) -> list[DimensionStat]:
+    counts: dict[str, list] = {}
+    names: dict[str, str] = {}
+    for _index, dimensions in results.values():
+        for row in dimensions:
+            if row.get("alignment_index") is None:
+                continue
+            names.setdefault(row["code"], row["name"])
+            counts.setdefault(row["code"], []).append(row["alignment_index"])
+    stats = [
+        DimensionStat(
+            code=code,
+            name=names[code],
+            misaligned=sum(1 for v in values if v < MISALIGNED_BELOW),
+            organisations=len(values),
+            mean_index=fixed(sum(values) / len(values)),
+        )
+        for code, values in counts.items()
+    ]
+    stats.sort(
+        key=lambda s: (-s.misaligned / s.organisations, float(s.mean_index), _natural(s.code))
+    )
+    return stats[:TOP_DIMENSIONS]
+
+
+def client_portfolio(user, *, highlight=None) -> Portfolio:
+    """The distribution across the user's client organisations (and where `highlight`
+    falls, when it is one of them and scored)."""
+    results = _latest_results(user)
+    indices = [index for index, _dimensions in results.values()]
+    portfolio = Portfolio(scored=len(indices), indices=indices)
+    if not portfolio.enough:
+        return portfolio
+    if highlight is not None and highlight.pk in results:
+        portfolio.highlight_index = results[highlight.pk][0]
+        portfolio.percentile, portfolio.below = percentile_rank(portfolio.highlight_index, indices)
+    portfolio.dimensions = _dimension_stats(results)
+    portfolio.histogram_svg = index_histogram(indices, highlight=portfolio.highlight_index)
+    return portfolio
+
+
+# --- The histogram ----------------------------------------------------------------------
+
+_INK, _MUTED, _GRID = "#1a1a1a", "#595959", "#b3b3b3"
+_BAR, _HIGHLIGHT = "#7fa898", "#1f4e79"
+
+
+def _bins(indices: list[float]) -> list[int]:
+    """Ten bins of 10 points (the last one holds 100)."""
+    counts = [0] * 10
+    for value in indices:
+        counts[min(int(value // 10), 9)] += 1
+    return counts
+
+
+def _t(
+    x: float, y: float, text: str, size: int = 11, anchor: str = "middle", weight: str = "normal"
+) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
+        f'font-weight="{weight}" fill="{_INK}">{html.escape(text)}</text>'
+    )
+
+
+def index_histogram(indices: list[float], *, highlight: float | None = None) -> SafeString:
+    """An SVG histogram of overall indices in bins of 10 points, band thresholds dashed, and
+    the highlighted organisation's index marked with a triangle and its value (never colour
+    alone: its bin is also hatched). Text is escaped; numbers are fixed-format."""
+    counts = _bins(indices)
+    width, height, left, right, top, bottom = 640, 250, 24, 24, 44, 196
+    scale_x = (width - left - right) / 100
+    tallest = max(counts) or 1
+    scale_y = (bottom - top) / tallest
+    marked = None if highlight is None else min(int(highlight // 10), 9)
+    parts = [
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+        '<defs><pattern id="portfolio-hatch" patternUnits="userSpaceOnUse" width="6" height="6" '
+        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{_BAR}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{_HIGHLIGHT}" stroke-width="2"/></pattern></defs>',
+    ]
+    for threshold in (55, 70, 85):
+        x = left + threshold * scale_x
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top - 8}" x2="{x:.1f}" y2="{bottom}" stroke="{_MUTED}" '
+            'stroke-dasharray="3 3"/>'
+        )
+    for k, count in enumerate(counts):
+        x = left + 10 * k * scale_x + 2
+        h = count * scale_y
+        fill = "url(#portfolio-hatch)" if k == marked else _BAR
+        if count:
+            parts.append(
+                f'<rect x="{x:.1f}" y="{bottom - h:.1f}" width="{10 * scale_x - 4:.1f}" '
+                f'height="{h:.1f}" fill="{fill}" stroke="#2e5e4e"/>'
+            )
+            label_x = x + 5 * scale_x - 2
+            parts.append(
+                f'<rect x="{label_x - 9:.1f}" y="{bottom - h - 18:.1f}" width="18" height="15" '
+                'fill="#ffffff"/>'
+            )
+            parts.append(_t(label_x, bottom - h - 6, str(count), weight="bold"))
+    parts.append(
+        f'<line x1="{left}" y1="{bottom}" x2="{width - right}" y2="{bottom}" stroke="{_INK}"/>'
+    )
+    for tick in range(0, 101, 10):
+        x = left + tick * scale_x
+        parts.append(_t(x, bottom + 16, str(tick), size=10))
+    parts.append(_t(left + 50 * scale_x, bottom + 34, "Overall alignment index (0 to 100)", 11))
+    if highlight is not None:
+        x = left + highlight * scale_x
+        parts.append(
+            f'<line x1="{x:.1f}" y1="8" x2="{x:.1f}" y2="{bottom}" '
+            f'stroke="{_HIGHLIGHT}" stroke-width="3"/>'
+        )
+        anchor = "start" if highlight < 50 else "end"
+        nudge = 6 if highlight < 50 else -6
+        label = f"This organisation: {fixed(highlight)}"
+        parts.append(_t(x + nudge, 18, label, 12, anchor=anchor, weight="bold"))
+    desc = "; ".join(
+        f"{10 * k} to {10 * k + 9 if k < 9 else 100}: {count}" for k, count in enumerate(counts)
+    )
+    if highlight is not None:
+        desc += f". This organisation: {fixed(highlight)}."
+    title = "Overall alignment index across client organisations"
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 16}" '
+        f'width="{width}" height="{height + 16}" role="img" '
+        'aria-labelledby="portfolio-title portfolio-desc" '
+        "font-family=\"'DejaVu Sans', Arial, sans-serif\">"
+        f'<title id="portfolio-title">{html.escape(title)}</title>'
+        f'<desc id="portfolio-desc">Organisations per band of 10 points: {html.escape(desc)}</desc>'
+        + "".join(parts)
+        + "</svg>"
+    )
+    # Every piece of text above is escaped; numbers are formatted here.
+    return mark_safe(svg)  # nosec B308 B703

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from .errors import LinkError
 from .models import Answer, Assessment, Dimension, Invitation, Question, Questionnaire, Respondent
-from .prepared import PreparedQuery
 from .tokens import hash_token, looks_like_token
 
 # The shape of an item code ("4.2"): anything else is not looked up.
@@ -23,53 +22,33 @@ ITEM_CODE = re.compile(r"^\d{1,3}\.\d{1,3}$")
 
 # --- Links ------------------------------------------------------------------------------
 
-# Every respondent request runs these; see assessments.prepared for why they are prepared.
-_LINK = PreparedQuery(
-    lambda token_hash: (
+def _link(token_hash: str) -> Invitation | None:
+    """The invitation with its respondent, round, organisation, bank and consultant."""
+    return (
         Invitation.objects.select_related(
             "respondent__assessment__organization",
             "respondent__assessment__created_by",
             "respondent__assessment__questionnaire",
         )
         .filter(token_hash=token_hash)
-        .order_by()[:1]
-    ),
-    str,
-)
-_LINK_AND_QUESTION = PreparedQuery(
-    lambda code, token_hash: (
+        .order_by()
+        .first()
+    )
+
+
+def _link_and_question(token_hash: str, code: str) -> Invitation | None:
+    """The invitation with its respondent and round, annotated with the id of the round's
+    item `code` (`question_pk`, None when the bank has no such item): one query."""
+    item = Question.objects.filter(
+        questionnaire_id=OuterRef("respondent__assessment__questionnaire_id"), code=code
+    ).values("pk")[:1]
+    return (
         Invitation.objects.select_related("respondent__assessment")
         .filter(token_hash=token_hash)
-        .annotate(
-            question_pk=Subquery(
-                Question.objects.filter(
-                    questionnaire_id=OuterRef("respondent__assessment__questionnaire_id"), code=code
-                )
-                .order_by()
-                .values("pk")[:1]
-            )
-        )
-        .order_by()[:1]
-    ),
-    str,
-    str,
-)
-_SUBMITTED = PreparedQuery(
-    lambda assessment_id: (
-        Respondent.objects.filter(assessment_id=assessment_id, submitted_at__isnull=False)
+        .annotate(question_pk=Subquery(item))
         .order_by()
-        .values_list("pk", flat=True)
-    ),
-    int,
-)
-_ANSWERS = PreparedQuery(
-    lambda respondent_id: (
-        Answer.objects.filter(respondent_id=respondent_id)
-        .order_by()
-        .values_list("question_id", "question__dimension_id", "value", "dont_know", "comment")
-    ),
-    int,
-)
+        .first()
+    )
 
 
 def respondent_for_token(raw: str, *, now=None) -> Respondent:
@@ -77,7 +56,7 @@ def respondent_for_token(raw: str, *, now=None) -> Respondent:
     consultant who created it. Raises LinkError (unknown, revoked or expired)."""
     if not looks_like_token(raw):
         raise LinkError(LinkError.UNKNOWN)
-    return _open(_LINK.first(hash_token(raw)), now)
+    return _open(_link(hash_token(raw)), now)
 
 
 def respondent_and_question_for_token(raw: str, code: str) -> tuple[Respondent, Question | None]:
@@ -88,7 +67,7 @@ def respondent_and_question_for_token(raw: str, code: str) -> tuple[Respondent, 
         raise LinkError(LinkError.UNKNOWN)
     if not ITEM_CODE.match(code):
         return respondent_for_token(raw), None
-    invitation = _LINK_AND_QUESTION.first(code, hash_token(raw))
+    invitation = _link_and_question(hash_token(raw), code)
     respondent = _open(invitation, None)
     if invitation.question_pk is None:
         return respondent, None
@@ -125,7 +104,8 @@ def newer_link_sent_at(respondent: Respondent):
 
 def both_submitted(assessment: Assessment) -> bool:
     """Whether the CEO and the CISO have both submitted: only then may either see results."""
-    return len(_SUBMITTED.rows(assessment.pk)) == len(Respondent.Role.choices)
+    submitted = Respondent.objects.filter(assessment_id=assessment.pk, submitted_at__isnull=False)
+    return submitted.count() == len(Respondent.Role.choices)
 
 
 # --- The questionnaire as one respondent sees it ----------------------------------------
@@ -244,7 +224,12 @@ def respondent_progress(respondent: Respondent) -> Progress:
     ]
     by_id = {page.dimension.pk: page for page in pages}
     progress = Progress(pages, layout)
-    for question_id, dimension_id, value, dont_know, comment in _ANSWERS.rows(respondent.pk):
+    answers = (
+        Answer.objects.filter(respondent_id=respondent.pk)
+        .order_by()
+        .values_list("question_id", "question__dimension_id", "value", "dont_know", "comment")
+    )
+    for question_id, dimension_id, value, dont_know, comment in answers:
         saved = SavedAnswer(value, dont_know, comment)
         progress.answers[question_id] = saved
         if saved.complete and dimension_id in by_id:

@@ -15,7 +15,8 @@ from django.utils.safestring import SafeString, mark_safe
 from alignment import charts, scoring
 from alignment.models import AlignmentResult
 from alignment.presentation.words import band_label, fixed
-from assessments.models import Assessment, Question
+from assessments.models import Assessment
+from assessments.selectors import questionnaire_layout
 
 
 def _natural(code: str) -> tuple:
@@ -31,7 +32,7 @@ def previous_result(assessment: Assessment) -> AlignmentResult | None:
             assessment__created_at__lt=assessment.created_at,
         )
         .exclude(assessment_id=assessment.pk)
-        .select_related("assessment__questionnaire")
+        .select_related("assessment__questionnaire", "assessment__organization")
         .order_by("-assessment__created_at", "-assessment_id")
         .first()
     )
@@ -158,14 +159,12 @@ def _item_changes(previous: AlignmentResult, current: AlignmentResult, texts: di
 
 
 def _texts(previous: Assessment, current: Assessment) -> dict[str, str]:
-    """Item wording by code; the current round's words win where both have the item."""
+    """Item wording by code; the current round's words win where both have the item. The
+    banks' layouts are read once per process (assessments.selectors.questionnaire_layout)."""
     texts: dict[str, str] = {}
-    rows = Question.objects.filter(
-        questionnaire_id__in={previous.questionnaire_id, current.questionnaire_id}
-    ).values_list("questionnaire_id", "code", "ceo_text")
-    for questionnaire_id, code, text in rows:
-        if questionnaire_id == current.questionnaire_id or code not in texts:
-            texts[code] = text
+    for assessment in (previous, current):
+        for question in questionnaire_layout(assessment.questionnaire).questions:
+            texts[question.code] = question.ceo_text
     return texts
 
 

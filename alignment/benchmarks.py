@@ -1,12 +1,12 @@
 """Published survey benchmarks ("respondents like yours") as validated data.
 
-The figures live in ``alignment/data/benchmarks.json`` (transcribed from the design's
-``benchmarks.md``). Each figure mapped to a questionnaire item carries a *share rule*: which
-answers to that item count toward the survey's percentage (``{"op": ">=", "value": 4}`` means
-"answered 4 or 5"). :func:`place_respondents` says, per figure, on which side of that line each
-executive's own answer falls. The surveys worded their questions differently from ours, so the
-report must present the result as context, never as a statistical norm, and print the citation
-under every figure.
+The figures live in ``alignment/data/benchmarks.json``, each with its published source
+(docs/report.md, "Benchmarks"). Each figure mapped to a questionnaire item carries a *share
+rule*: which answers to that item count toward the survey's percentage (``{"op": ">=",
+"value": 4}`` means "answered 4 or 5"). :func:`place_respondents` says, per figure, on which
+side of that line each executive's own answer falls. The surveys worded their questions
+differently from ours, so the report must present the result as context, never as a
+statistical norm, and print the citation under every figure.
 
 Answers: an integer 1..5 (or its string form "4"), a "don't know" marker (``"dk"``,
 ``"dont_know"``, ``"don't know"``) or None / absent for unanswered. Only a number can be placed:

@@ -1,6 +1,6 @@
 """Alignment scoring, version 1: how far apart the CEO's and the CISO's answers are.
 
-The rules are ARCHITECTURE.md, "Scoring, version 1"; any change to them is a new
+The rules are written out in docs/scoring.md, "Version 1"; any change to them is a new
 ``SCORING_VERSION``. This module is pure Python on plain data and imports nothing from Django,
 so the same code scores in a Celery task, a test or a benchmark, and a stored result can always
 be recomputed from the stored answers. It uses no numpy: a 44-item questionnaire is tiny and

@@ -2,7 +2,7 @@
 SQLite, tasks run in-process, email printed to the console, DEBUG on.
 
 Every value that differs between machines comes from an environment variable, read
-through the typed helpers of config.env (see the README's "Configuration" table).
+through the typed helpers of config.env; docs/configuration.md lists every one.
 """
 
 from datetime import timedelta

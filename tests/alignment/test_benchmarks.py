@@ -7,7 +7,7 @@ import pytest
 
 from alignment import benchmarks as bm
 
-# id: (item, role compared, share) as in the design's benchmarks.md table
+# id: (item, role compared, share) as shipped in alignment/data/benchmarks.json
 EXPECTED = {
     "B1": ("1.1", "both", ">= 3"),
     "B2": ("1.1", "ceo", ">= 4"),

@@ -45,7 +45,7 @@ def _import(assessment, tmp_path, content, *args, encoding="utf-8"):
         path.write_text(content, encoding=encoding)
     out, err = StringIO(), StringIO()
     try:
-        # "--": a code may begin with "-" (README, "Commands")
+        # "--" before the code, as a careful script passes any argument (docs/operations.md)
         call_command(
             "import_responses", *args, "--", assessment.code, str(path), stdout=out, stderr=err
         )

@@ -30,7 +30,7 @@ def followed(monkeypatch):
 
 def _rescore(*args, codes=()):
     out, err = StringIO(), StringIO()
-    # "--" before the codes: a code may begin with "-" (README, "Commands").
+    # "--" before the codes, as a careful script passes any argument (docs/operations.md).
     call_command("rescore", *args, "--", *codes, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 

@@ -1,4 +1,4 @@
-"""Tests of the scoring engine (ARCHITECTURE.md, "Scoring, version 1").
+"""Tests of the scoring engine (docs/scoring.md, "Version 1").
 
 Published oracles pin the agreement coefficients, scikit-learn is a test-only second opinion on
 quadratic kappa, hand-computed questionnaires pin every figure, and hypothesis checks the

@@ -1,9 +1,9 @@
 """The report's pages: status, download and "render a fresh copy" for the consultant, and the
 download for the two executives through their personal links.
 
-Access: consultants and admins of the organisation (and site staff) through
-`organization_for_user(..., roles=MANAGER_ROLES)`; the CEO and the CISO through their link, and
-only once both have submitted. Everything else is a 404, never a 403: a report that exists and
+Access through `assessments.access`: consultants and admins of the organisation (and site
+staff) by `managed_assessment`; the CEO and the CISO through their link by
+`link_results_respondent`, only once both have submitted. Everything else is a 404, never a 403: a report that exists and
 one that does not look the same from outside.
 """
 

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from alignment.models import ActionItem, ConsensusAnswer
-from alignment.selectors import current_result
+from alignment.presentation.model import round_view
 from assessments.models import Assessment, Invitation
 from tests.factories import DEFAULT_PASSWORD, scored_assessment
 from workspace.selectors import workshop_order
@@ -55,7 +55,7 @@ def test_a_consultant_runs_the_workshop_starts_the_next_round_and_exports(
     assessment = scored_assessment(
         questionnaire, organization=organization, title="GenAI alignment, round 1"
     )
-    first = workshop_order(current_result(assessment).dimensions)[0]["code"]
+    first = workshop_order(round_view(assessment).dimensions)[0].code
 
     # The dashboard shows the scored round; its results page leads to the workshop.
     _sign_in(page, base_url, consultant)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("organisations/", include("organizations.urls")),
     path("organisations/<slug:org_slug>/assessments/", include("assessments.urls")),
     path("r/<str:token>/", include("assessments.respondent_urls")),
+    path("deleted-organisations/", include("assessments.lifecycle_urls")),
     path("", include("alignment.urls")),
     # The consultant's workspace: workshop, gap map, rounds, actions, portfolio, exports.
     path("", include("alignment.workshop.urls")),

@@ -7,7 +7,7 @@ a refusal (already deleted, workshop open, too late to undo) is a message, nothi
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -36,14 +36,11 @@ def _manager_organization(request: HttpRequest, org_slug: str):
     return organization_for_user(request.user, org_slug, roles=MANAGER_ROLES)
 
 
-def _deleted_round(organization, code: str) -> Assessment:
-    """A round of the organisation deleted on its own (not with the organisation), or 404."""
-    found = Assessment.all_objects.filter(
+def _deleted_round_or_none(organization, code: str) -> Assessment | None:
+    """A round of the organisation deleted on its own (not with the organisation)."""
+    return Assessment.all_objects.filter(
         organization=organization, code=code, deleted_at__isnull=False
     ).first()
-    if found is None or found.deleted_with_organization:
-        raise Http404("No such deleted assessment.")
-    return found
 
 
 def _refused(request: HttpRequest, refused: LifecycleRefused) -> None:
@@ -54,6 +51,10 @@ def _refused(request: HttpRequest, refused: LifecycleRefused) -> None:
 @require_http_methods(["GET", "POST"])
 def assessment_delete_view(request: HttpRequest, org_slug: str, code: str) -> HttpResponse:
     organization = _manager_organization(request, org_slug)
+    if _deleted_round_or_none(organization, code) is not None:
+        # A second click, or a second tab: say so, change nothing.
+        messages.info(request, "This assessment is already deleted.")
+        return redirect("assessments:deleted", org_slug=org_slug)
     assessment = assessment_for_organization(organization, code)
     if request.method == "POST":
         try:
@@ -135,7 +136,11 @@ def deleted_assessments(request: HttpRequest, org_slug: str) -> HttpResponse:
 @require_POST
 def assessment_restore_view(request: HttpRequest, org_slug: str, code: str) -> HttpResponse:
     organization = _manager_organization(request, org_slug)
-    assessment = _deleted_round(organization, code)
+    assessment = _deleted_round_or_none(organization, code)
+    if assessment is None:
+        assessment_for_organization(organization, code)  # 404 unless it is a live round
+        messages.info(request, "This assessment is not deleted.")
+        return redirect("assessments:detail", org_slug=org_slug, code=code)
     try:
         assessment_restore(assessment=assessment, by=request.user, request=request)
     except LifecycleRefused as refused:
@@ -148,6 +153,9 @@ def assessment_restore_view(request: HttpRequest, org_slug: str, code: str) -> H
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_delete_view(request: HttpRequest, org_slug: str) -> HttpResponse:
+    if deleted_organizations_managed_by(request.user).filter(slug=org_slug).exists():
+        messages.info(request, "This organisation is already deleted.")
+        return redirect("lifecycle:deleted_organizations")
     organization = _manager_organization(request, org_slug)
     if request.method == "POST":
         try:
@@ -184,7 +192,9 @@ def deleted_organizations(request: HttpRequest) -> HttpResponse:
 def organization_restore_view(request: HttpRequest, org_slug: str) -> HttpResponse:
     organization = deleted_organizations_managed_by(request.user).filter(slug=org_slug).first()
     if organization is None:
-        raise Http404("No such deleted organisation.")
+        _manager_organization(request, org_slug)  # 404 unless it is a live organisation
+        messages.info(request, "This organisation is not deleted.")
+        return redirect("assessments:list", org_slug=org_slug)
     try:
         organization_restore(organization=organization, by=request.user, request=request)
     except LifecycleRefused as refused:

@@ -119,7 +119,12 @@ def _scrub_audit(respondent: Respondent) -> int:
 
 @transaction.atomic
 def respondent_erase(
-    *, respondent: Respondent, with_answers: bool = False, by=None, request=None
+    *,
+    respondent: Respondent,
+    with_answers: bool = False,
+    by=None,
+    request=None,
+    label: str = SYSTEM_LABEL,
 ) -> Respondent:
     """Clear one executive's name, email and comments everywhere; with `with_answers`, their
     answers too (the round then has no result and waits for a new executive).
@@ -151,7 +156,7 @@ def respondent_erase(
         action=Action.RESPONDENT_ERASED,
         request=request,
         actor=by,
-        actor_label="" if (by or request) else SYSTEM_LABEL,
+        actor_label="" if (by or request) else label,
         organization=assessment.organization,
         target=f"{locked.get_role_display()} of assessment {assessment.code}, "
         f"answers {'removed' if with_answers else 'kept anonymous'}",

@@ -29,7 +29,11 @@ class Command(BaseCommand):
         if respondent is None:
             raise CommandError(f"Assessment {assessment} has no {role.upper()}.")
         try:
-            respondent_erase(respondent=respondent, with_answers=with_answers)
+            respondent_erase(
+                respondent=respondent,
+                with_answers=with_answers,
+                label="manage.py erase_respondent",
+            )
         except LifecycleRefused as refused:
             raise CommandError(refused.message) from None
         kept = "removed" if with_answers else "kept as anonymous figures"

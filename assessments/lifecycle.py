@@ -64,20 +64,20 @@ def round_folder(code: str) -> str:
     return f"reports/{code}"
 
 
-def _folder_files(folder: str) -> list[str]:
+def storage_files(folder: str) -> list[str]:
     try:
         directories, files = default_storage.listdir(folder)
     except FileNotFoundError:
         return []
     names = [f"{folder}/{name}" for name in files]
     for directory in directories:
-        names += _folder_files(f"{folder}/{directory}")
+        names += storage_files(f"{folder}/{directory}")
     return names
 
 
 def files_remove(*, folder: str) -> int:
     """Delete every file under `folder` in the default storage; how many (idempotent)."""
-    names = _folder_files(folder)
+    names = storage_files(folder)
     for name in names:
         default_storage.delete(name)
     return len(names)

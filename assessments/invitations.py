@@ -95,7 +95,6 @@ def _claim(invitation_id: int) -> tuple[Invitation, str] | None:
             respondent.email.lower() != invitation.email.lower()
             or respondent.assessment.status not in LINK_STATUSES
             or respondent.assessment.deleted_at is not None
-            or respondent.erased_at is not None
             or (invitation.kind == Invitation.Kind.REMINDER and respondent.submitted_at)
         )
         if stale:

@@ -111,3 +111,20 @@ def test_a_consultant_erases_from_the_round_page(tenant, client):
     ciso_url = reverse("assessments:erase", kwargs=kwargs | {"role": "ciso"})
     client.post(ciso_url, {})
     assert tenant.open.respondents.get(role="ciso").erased_at is None
+
+
+def test_after_erasing_with_answers_a_new_executive_can_be_invited(
+    tenant, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    respondent_erase(respondent=tenant.open.respondents.get(role="ceo"), with_answers=True)
+    client.force_login(tenant.consultant)
+    kwargs = {"org_slug": tenant.organization.slug, "code": tenant.open.code, "role": "ceo"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("assessments:edit", kwargs=kwargs),
+            {"name": "New CEO", "email": "new@ceo.example"},
+        )
+    assert response.status_code == 302
+    ceo = tenant.open.respondents.get(role="ceo")
+    assert ceo.email == "new@ceo.example" and ceo.erased_at is None
+    assert [m.to for m in mailoutbox] == [["new@ceo.example"]]

@@ -102,7 +102,12 @@ def _role_words(respondent: Respondent) -> str:
 def _scrub_audit(respondent: Respondent) -> int:
     """Rewrite the organisation's audit records that name this executive (by email or by
     name) so that they name the role only. Returns how many records were touched."""
-    identities = [text for text in {respondent.email, respondent.name} if len(text) >= 3]
+    # Every address links were ever sent to (an executive whose address changed appears
+    # under the old one too), as stored and lower-cased, and the name.
+    sent_to = respondent.invitations.values_list("email", flat=True).distinct()
+    emails = {respondent.email, *sent_to}
+    candidates = {respondent.name} | emails | {email.lower() for email in emails}
+    identities = sorted((text for text in candidates if len(text) >= 3), key=len, reverse=True)
     events = AuditEvent.objects.filter(organization_id=respondent.assessment.organization_id)
     touched = 0
     for text in identities:

@@ -128,3 +128,18 @@ def test_after_erasing_with_answers_a_new_executive_can_be_invited(
     ceo = tenant.open.respondents.get(role="ceo")
     assert ceo.email == "new@ceo.example" and ceo.erased_at is None
     assert [m.to for m in mailoutbox] == [["new@ceo.example"]]
+
+
+def test_an_address_the_executive_had_before_is_erased_too(
+    tenant, django_capture_on_commit_callbacks
+):
+    from assessments.services import respondent_change_email
+
+    ceo = tenant.open.respondents.get(role="ceo")
+    old = ceo.email
+    with django_capture_on_commit_callbacks(execute=True):
+        respondent_change_email(respondent=ceo, email="Second.Address@Client.example")
+    assert tables_containing(old) and tables_containing("second.address@client.example")
+    respondent_erase(respondent=tenant.open.respondents.get(role="ceo"))
+    assert tables_containing(old) == {}
+    assert tables_containing("second.address@client.example") == {}

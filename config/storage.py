@@ -29,5 +29,11 @@ def s3_storage() -> dict | None:
     }
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {key: value for key, value in options.items() if value is not None},
+        # Unset options fall back to boto3's own defaults (credentials chain, region); the
+        # ACL stays None on purpose: objects inherit the private bucket's policy.
+        "OPTIONS": {
+            key: value
+            for key, value in options.items()
+            if value is not None or key == "default_acl"
+        },
     }

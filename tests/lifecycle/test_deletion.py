@@ -61,6 +61,29 @@ def test_a_deleted_round_is_gone_from_every_page_for_everyone(tenant, client):
     assert Assessment.all_objects.filter(pk=tenant.open.pk).exists()
 
 
+# A deleted organisation's own delete and undo pages answer "already deleted" / "not deleted".
+ORGANIZATION_LIFECYCLE_ROUTES = {
+    "assessments:delete_organization",
+    "lifecycle:restore_organization",
+}
+
+
+def test_a_deleted_organisation_is_gone_from_every_page_for_its_own_people(tenant, client):
+    _finish_workshop(tenant.scored)
+    organization_delete(organization=tenant.organization, by=tenant.admin)
+    for kind in ("consultant", "admin"):
+        client.force_login(getattr(tenant, kind))
+        for route in routes_in(TENANT):
+            if route.name in ORGANIZATION_LIFECYCLE_ROUTES:
+                continue
+            response = client.get(route.path(tenant_kwargs(route, tenant)))
+            assert response.status_code in (404, 405), f"{route} as {kind}"
+        home = client.get(reverse("organizations:list"))
+        assert tenant.organization.name.encode() not in home.content
+    for token in [*tenant.open_tokens.values(), *tenant.scored_tokens.values()]:
+        assert client.get(reverse("respond:welcome", kwargs={"token": token})).status_code == 404
+
+
 def test_undo_brings_the_round_back_as_it_was(tenant, client):
     before = snapshot(tenant.organization)
     client.force_login(tenant.consultant)

@@ -132,3 +132,20 @@ def test_the_worker_writes_the_bucket_the_web_serves_it_and_deletion_removes_it(
     with transaction.atomic():
         assert assessment_purge(assessment_id=assessment.pk)
     assert _wait_for(lambda: _keys(bucket, assessment.code) == [], timeout=10)
+
+
+def test_local_files_stay_the_default_and_the_bucket_is_configured_from_the_environment(
+    monkeypatch,
+):
+    monkeypatch.delenv("STORAGE_S3_BUCKET", raising=False)
+    assert s3_storage() is None
+    monkeypatch.setenv("STORAGE_S3_BUCKET", "practice-reports")
+    monkeypatch.setenv("STORAGE_S3_ENDPOINT_URL", "https://objects.internal:9000")
+    monkeypatch.setenv("STORAGE_S3_URL_SECONDS", "30")
+    storage = s3_storage()
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storage["OPTIONS"]
+    assert options["bucket_name"] == "practice-reports"
+    assert options["endpoint_url"] == "https://objects.internal:9000"
+    assert options["querystring_auth"] is True and options["querystring_expire"] == 30
+    assert options["default_acl"] is None  # never a public-read object

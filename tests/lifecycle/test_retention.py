@@ -72,3 +72,15 @@ def test_add_months_keeps_the_day_or_takes_the_months_last():
     assert add_months(start, 1).date().isoformat() == "2026-02-28"
     assert add_months(start, 13).date().isoformat() == "2027-02-28"
     assert add_months(start, -2).date().isoformat() == "2025-11-30"
+
+
+def test_beat_runs_the_purge_and_the_retention_daily(tenant, settings):
+    from assessments.tasks import apply_retention, purge_deleted
+
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"assessments.purge_deleted", "assessments.apply_retention"} <= schedule
+    assert purge_deleted.apply().get() == {"organizations": 0, "assessments": 0}
+    settings.PARLEY_RETENTION_MONTHS = 1
+    _finished_months_ago(tenant.scored, 1, days=3)
+    assert apply_retention.apply().get() == {"warned": 1, "purged": 0}
+    assert len(mail.outbox) == 1

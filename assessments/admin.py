@@ -5,6 +5,7 @@ from .models import (
     Assessment,
     Dimension,
     Invitation,
+    PrivacyNotice,
     Question,
     Questionnaire,
     Respondent,
@@ -125,3 +126,21 @@ class AnswerAdmin(admin.ModelAdmin):
     search_fields = ["question__code", "respondent__email", "comment"]
     list_select_related = ["respondent", "question"]
     raw_id_fields = ["respondent", "question"]
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(admin.ModelAdmin):
+    """One notice for the whole site (pk 1): the practice's words to executives."""
+
+    fields = ("summary", "full_text", "contact", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def has_add_permission(self, request):
+        return not PrivacyNotice.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = 1
+        super().save_model(request, obj, form, change)

@@ -94,6 +94,7 @@ def _claim(invitation_id: int) -> tuple[Invitation, str] | None:
         stale = (
             respondent.email.lower() != invitation.email.lower()
             or respondent.assessment.status not in LINK_STATUSES
+            or respondent.assessment.deleted_at is not None
             or (invitation.kind == Invitation.Kind.REMINDER and respondent.submitted_at)
         )
         if stale:
@@ -327,6 +328,7 @@ def reminders_send_due(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     candidates = Respondent.objects.filter(
         assessment__status=Assessment.Status.OPEN,
+        assessment__deleted_at__isnull=True,
         assessment__due_date__lte=today + timedelta(days=REMINDER_LEAD_DAYS),
         submitted_at__isnull=True,
         revoked_at__isnull=True,
@@ -350,7 +352,10 @@ def invitations_requeue_unsent(*, older_than: timedelta = timedelta(minutes=10))
 
     cutoff = timezone.now() - older_than
     pending = Invitation.objects.filter(
-        sent_at__isnull=True, revoked_at__isnull=True, created_at__lt=cutoff
+        sent_at__isnull=True,
+        revoked_at__isnull=True,
+        created_at__lt=cutoff,
+        respondent__assessment__deleted_at__isnull=True,
     ).values_list("pk", flat=True)
     count = 0
     for pk in list(pending[:500]):

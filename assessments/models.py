@@ -111,6 +111,15 @@ class Question(models.Model):
         return self.anchors[value - 1] if value else ""
 
 
+class LiveAssessmentManager(models.Manager):
+    """Rounds that are not deleted: what every page, command, selector and related manager
+    (`organization.assessments`) sees. A deleted round is hidden at once and purged later
+    (see assessments.lifecycle); only the lifecycle reads `Assessment.all_objects`."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Assessment(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -136,8 +145,29 @@ class Assessment(models.Model):
         related_name="assessments_created",
     )
     opened_at = models.DateTimeField(null=True, blank=True)
+    # Deletion (assessments.lifecycle): hidden from deleted_at on, purged 30 days later.
+    # `deleted_with_organization` marks a round hidden because its organisation was deleted,
+    # so undoing the organisation's deletion brings back exactly those rounds.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    deleted_with_organization = models.BooleanField(default=False, editable=False)
+    # Retention (PARLEY_RETENTION_MONTHS): a round on legal hold is never purged.
+    legal_hold = models.BooleanField(
+        default=False, help_text="Never purge this round, whatever the retention period."
+    )
+    retention_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LiveAssessmentManager()
+    all_objects = models.Manager()  # noqa: DJ012 (a manager, not a field)
 
     class Meta:
         ordering = ["-created_at"]
@@ -146,6 +176,12 @@ class Assessment(models.Model):
             models.Index(fields=["organization", "-created_at"], name="assessment_org_recent"),
             # The sweeper looks for rounds by status.
             models.Index(fields=["status"], name="assessment_status"),
+            # The purge looks for rounds deleted more than 30 days ago.
+            models.Index(
+                fields=["deleted_at"],
+                condition=models.Q(deleted_at__isnull=False),
+                name="assessment_deleted",
+            ),
         ]
 
     def __str__(self):
@@ -174,6 +210,8 @@ class Respondent(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     reminder_count = models.PositiveSmallIntegerField(default=0)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
+    # Set by respondent_erase: name, email and comments are gone; answers may remain.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -289,3 +327,34 @@ class Answer(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.dont_know or self.value is not None
+
+
+class PrivacyNotice(models.Model):
+    """The practice's own words to executives: a summary on the personal link's welcome page
+    and the full privacy page. One row (pk 1), edited by a site admin; while a field is
+    empty, the text shipped with Parley is shown (templates/assessments/privacy/)."""
+
+    summary = models.TextField(
+        blank=True,
+        help_text="Shown on the welcome page of every personal link. Plain text; blank lines "
+        "separate paragraphs. Leave empty for Parley's default text.",
+    )
+    full_text = models.TextField(
+        "full privacy notice",
+        blank=True,
+        help_text="The privacy page linked from the welcome page. Plain text; blank lines "
+        "separate paragraphs. Leave empty for Parley's default text.",
+    )
+    contact = models.CharField(
+        max_length=254,
+        blank=True,
+        help_text="Whom executives write to about their data (an email address or a name).",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "privacy notice"
+        verbose_name_plural = "privacy notice"
+
+    def __str__(self):
+        return "Privacy notice for executives"

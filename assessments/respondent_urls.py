@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .views import privacy as privacy_views
 from .views import respondent as views
 
 app_name = "respond"
@@ -12,4 +13,6 @@ urlpatterns = [
     path("answer/", views.autosave, name="autosave"),
     path("review/", views.review, name="review"),
     path("submit/", views.submit, name="submit"),
+    path("privacy/", privacy_views.privacy, name="privacy"),
+    path("my-data.json", privacy_views.my_data, name="my_data"),
 ]

@@ -22,6 +22,7 @@ ITEM_CODE = re.compile(r"^\d{1,3}\.\d{1,3}$")
 
 # --- Links ------------------------------------------------------------------------------
 
+
 def _link(token_hash: str) -> Invitation | None:
     """The invitation with its respondent, round, organisation, bank and consultant."""
     return (
@@ -83,6 +84,9 @@ def _open(invitation: Invitation | None, now) -> Respondent:
     if invitation is None:
         raise LinkError(LinkError.UNKNOWN)
     respondent = invitation.respondent
+    if respondent.assessment.deleted_at is not None:
+        # A deleted round (or one of a deleted organisation) is gone for its link too.
+        raise LinkError(LinkError.UNKNOWN)
     if invitation.revoked_at or respondent.revoked_at:
         raise LinkError(LinkError.REVOKED, respondent)
     if respondent.access_expired(now or timezone.now()):

@@ -528,6 +528,8 @@ def respondent_change_email(
         raise ValidationError({"email": "The CEO and the CISO need different email addresses."})
     changed = email.lower() != respondent.email.lower()
     respondent.email = email
+    if changed:
+        respondent.erased_at = None  # a new person in the role (after an erasure): theirs now
     if name is not None:
         respondent.name = name.strip()
     respondent.full_clean()

@@ -7,6 +7,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from .invitations import invitation_send, invitations_requeue_unsent, reminders_send_due
+from .lifecycle import purge_due, retention_apply
 
 logger = logging.getLogger(__name__)
 
@@ -36,3 +37,20 @@ def send_due_reminders() -> int:
 def requeue_unsent_invitations() -> int:
     """Every few minutes: enqueue again any invitation whose email has not gone out."""
     return invitations_requeue_unsent()
+
+
+@shared_task(name="assessments.purge_deleted")
+def purge_deleted() -> dict:
+    """Daily: purge the rounds and organisations deleted more than 30 days ago."""
+    done = purge_due()
+    logger.info(
+        "purged %d organisation(s), %d round(s)", len(done.organizations), len(done.assessments)
+    )
+    return {"organizations": len(done.organizations), "assessments": len(done.assessments)}
+
+
+@shared_task(name="assessments.apply_retention")
+def apply_retention() -> dict:
+    """Daily: PARLEY_RETENTION_MONTHS (warn the consultant 14 days ahead, then purge)."""
+    run = retention_apply()
+    return {"warned": len(run.warned), "purged": len(run.purged)}

@@ -19,6 +19,7 @@ urlpatterns = [
     path("organisations/", include("organizations.urls")),
     path("organisations/<slug:org_slug>/assessments/", include("assessments.urls")),
     path("r/<str:token>/", include("assessments.respondent_urls")),
+    path("deleted-organisations/", include("assessments.lifecycle_urls")),
     # The consultant's workspace and the results pages: dashboard, results, gap map, workshop,
     # rounds, actions, portfolio, exports; and the executives' results by link.
     path("", include("workspace.urls")),

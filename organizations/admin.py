@@ -38,6 +38,10 @@ class OrganizationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     inlines = [MembershipInline]
 
+    def get_queryset(self, request):
+        # Deleted organisations are hidden here too; undo lives at /deleted-organisations/.
+        return Organization.objects.all()
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):

@@ -64,6 +64,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class LiveOrganizationManager(models.Manager):
+    """Organisations that are not deleted: what every page, command and selector sees.
+
+    A deleted organisation (see assessments.lifecycle) is hidden at once and purged later;
+    only the lifecycle code (undo, purge) reads `Organization.all_objects`."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Organization(models.Model):
     class SizeBand(models.TextChoices):
         MICRO = "1-49", "1–49 employees"
@@ -77,11 +87,23 @@ class Organization(models.Model):
     sector = models.CharField(max_length=100, blank=True)
     size_band = models.CharField(max_length=20, choices=SizeBand.choices, blank=True)
     region = models.CharField(max_length=100, blank=True)
+    # Set by organization_delete: hidden everywhere, undoable until purged (see lifecycle).
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = LiveOrganizationManager()
+    all_objects = models.Manager()  # noqa: DJ012 (a manager, not a field)
+
     class Meta:
         ordering = ["name"]
+        # The unfiltered manager is the default one so that a slug stays unique across
+        # deleted organisations too (full_clean checks uniqueness through it). Nothing reads
+        # organisations through a reverse relation, so nothing else depends on it.
+        default_manager_name = "all_objects"
 
     def __str__(self):
         return self.name
@@ -126,6 +148,15 @@ class AuditEvent(models.Model):
         ASSESSMENT_REOPENED = "assessment_reopened", "Assessment reopened"
         REPORT_DOWNLOADED = "report_downloaded", "Report downloaded"
         EXPORT_DOWNLOADED = "export_downloaded", "Export downloaded"
+        DATA_DOWNLOADED = "data_downloaded", "Personal data downloaded"
+        RESPONDENT_ERASED = "respondent_erased", "Executive's personal data erased"
+        ROUND_DELETED = "round_deleted", "Assessment deleted"
+        ROUND_RESTORED = "round_restored", "Assessment deletion undone"
+        ROUND_PURGED = "round_purged", "Assessment purged"
+        ROUND_HELD = "round_held", "Legal hold changed"
+        ORGANIZATION_DELETED = "organization_deleted", "Organisation deleted"
+        ORGANIZATION_RESTORED = "organization_restored", "Organisation deletion undone"
+        ORGANIZATION_PURGED = "organization_purged", "Organisation purged"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)

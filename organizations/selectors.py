@@ -47,3 +47,15 @@ def role_in(user, organization: Organization) -> str | None:
         return Membership.Role.ADMIN
     membership = Membership.objects.filter(user=user, organization=organization).first()
     return membership.role if membership else None
+
+
+def deleted_organizations_managed_by(user) -> QuerySet[Organization]:
+    """Deleted organisations whose deletion `user` may undo: those where they were a
+    consultant or admin (site staff: all). Only the lifecycle's undo page reads these."""
+    deleted = Organization.all_objects.filter(deleted_at__isnull=False)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return deleted.none()
+    if user.is_staff:
+        return deleted
+    memberships = Membership.objects.filter(user=user, role__in=MANAGER_ROLES)
+    return deleted.filter(pk__in=memberships.values("organization_id"))

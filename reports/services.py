@@ -22,7 +22,13 @@ Decisions:
   Temporary files left by a killed worker are removed by the render that publishes.
 * **Failures.** A render that raises marks the report failed with the error. A transient
   database error releases the claim (back to pending) and re-raises for the task to retry.
-* Files need a local (or mounted) file system: ``os.replace`` is what makes publishing atomic.
+* **Storage.** On a local (or mounted) file system ``os.replace`` is what makes publishing
+  atomic. On an object store (settings.STORAGES, see config.storage) the object is written
+  while the report's row is locked by the claim holder, and the row is marked ready in the
+  same transaction; one PUT of the whole object is atomic on S3, so nobody reads half a file.
+* **Deleted under a render.** A round purged while its report renders (assessments.lifecycle)
+  takes the report's row: the render publishes nothing, removes its temporary file and
+  returns None; the purge removes whatever file the round had.
 """
 
 import hashlib
@@ -35,6 +41,7 @@ from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -171,30 +178,41 @@ def _write_temporary(final_path: Path, pdf: bytes) -> Path:
     return Path(name)
 
 
-def _publish(report: Report, token: str, pdf: bytes, pages: int, render_ms: float) -> bool:
-    """Move the file into place and mark the report ready, if the claim is still ours.
+def _local_path(name: str) -> Path | None:
+    """The file's path when the default storage is a file system; None for an object store."""
+    try:
+        return Path(default_storage.path(name))
+    except NotImplementedError:
+        return None
 
-    The digest recorded is that of the result as rendered (a re-scoring between the request
-    and the render is in the file, so the report stands for the newer answers)."""
+
+def _mark_ready(report: Report, token: str, name: str, pdf: bytes, pages, render_ms) -> int:
+    """The digest recorded is that of the result as rendered (a re-scoring between the
+    request and the render is in the file, so the report stands for the newer answers)."""
+    return Report.objects.filter(pk=report.pk, status=Report.Status.RENDERING, claim=token).update(
+        status=Report.Status.READY,
+        file=name,
+        result_digest=report.result.answers_digest,
+        pages=pages,
+        render_ms=round(render_ms),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        error="",
+        claim="",
+        rendered_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def _publish(report: Report, token: str, pdf: bytes, pages: int, render_ms: float) -> bool:
+    """Put the file in place and mark the report ready, if the claim is still ours."""
     name = report_filename(report)
-    final_path = Path(default_storage.path(name))
+    final_path = _local_path(name)
+    if final_path is None:
+        return _publish_to_object_store(report, token, name, pdf, pages, render_ms)
     temporary = _write_temporary(final_path, pdf)
     try:
         with transaction.atomic():
-            published = Report.objects.filter(
-                pk=report.pk, status=Report.Status.RENDERING, claim=token
-            ).update(
-                status=Report.Status.READY,
-                file=name,
-                result_digest=report.result.answers_digest,
-                pages=pages,
-                render_ms=round(render_ms),
-                sha256=hashlib.sha256(pdf).hexdigest(),
-                error="",
-                claim="",
-                rendered_at=timezone.now(),
-                updated_at=timezone.now(),
-            )
+            published = _mark_ready(report, token, name, pdf, pages, render_ms)
             if published == 1:
                 # Inside the transaction: on PostgreSQL the row stays locked until the file is
                 # in place, so a worker that took over a stale claim cannot interleave.
@@ -204,6 +222,27 @@ def _publish(report: Report, token: str, pdf: bytes, pages: int, render_ms: floa
     if published == 1:
         _remove_leftovers(final_path)
         handoffs.report_ready.send(sender=Report, report=report)
+    return published == 1
+
+
+def _publish_to_object_store(report, token, name, pdf, pages, render_ms) -> bool:
+    """Write the object while holding the report's row, then mark it ready. A round purged
+    meanwhile has taken the row: nothing is written. An object written whose row could not be
+    marked is deleted again."""
+    with transaction.atomic():
+        held = (
+            Report.objects.select_for_update()
+            .filter(pk=report.pk, status=Report.Status.RENDERING, claim=token)
+            .exists()
+        )
+        if not held:
+            return False
+        default_storage.save(name, ContentFile(pdf, name=name))
+        try:
+            published = _mark_ready(report, token, name, pdf, pages, render_ms)
+        except BaseException:
+            default_storage.delete(name)
+            raise
     return published == 1
 
 
@@ -238,17 +277,25 @@ def _release(report_id: int, token: str) -> None:
         logger.warning("report %s: could not release the claim", report_id)
 
 
-def report_render(*, report_id: int) -> Report:
+def _current(report_id: int) -> Report | None:
+    """The report as it stands, or None when its round was purged meanwhile."""
+    return Report.objects.filter(pk=report_id).first()
+
+
+def report_render(*, report_id: int) -> Report | None:
     """Render a pending report into its file (idempotent; see the module docstring).
 
     Returns the report as it stands afterwards: ready, failed, or - when another worker holds
-    it or it was already done - whatever that worker left.
+    it or it was already done - whatever that worker left; None when the report is gone (its
+    round was purged).
     """
     token = _claim(report_id)
     if token is None:
-        logger.info("report %s: not claimable (done, failed or being rendered)", report_id)
-        return Report.objects.get(pk=report_id)
-    report = Report.objects.select_related("assessment", "result").get(pk=report_id)
+        logger.info("report %s: not claimable (done, failed, being rendered or gone)", report_id)
+        return _current(report_id)
+    report = Report.objects.select_related("assessment", "result").filter(pk=report_id).first()
+    if report is None:
+        return None
     try:
         from .rendering import render_pdf  # WeasyPrint loads Pango: only where reports render
 
@@ -260,18 +307,17 @@ def report_render(*, report_id: int) -> Report:
     except SoftTimeLimitExceeded:
         limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
         _fail(report_id, token, f"Rendering took longer than {limit} s and was stopped.")
-        return Report.objects.get(pk=report_id)
+        return _current(report_id)
     except Exception as exc:  # any other failure is recorded on the report, not lost
         logger.exception("report %s: rendering failed", report_id)
         _fail(report_id, token, f"{type(exc).__name__}: {exc}")
-        return Report.objects.get(pk=report_id)
+        return _current(report_id)
     except BaseException:  # the worker is stopping: leave the report for the redelivery
         _release(report_id, token)
         raise
     if not published:
-        logger.warning("report %s: claim lost to another worker; file discarded", report_id)
-    report.refresh_from_db()
-    return report
+        logger.warning("report %s: claim lost (another worker, or purged); discarded", report_id)
+    return _current(report_id)
 
 
 # --------------------------------------------------------------------------- sweeping
@@ -307,7 +353,9 @@ def reports_sweep(*, now=None) -> dict[str, int]:
     )
     unreported = list(
         AlignmentResult.objects.filter(
-            scoring_version=SCORING_VERSION, computed_at__lt=now - SWEEP_GRACE
+            scoring_version=SCORING_VERSION,
+            computed_at__lt=now - SWEEP_GRACE,
+            assessment__deleted_at__isnull=True,
         )
         .exclude(Exists(reported))
         .select_related("assessment")[:SWEEP_BATCH]

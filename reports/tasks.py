@@ -33,7 +33,7 @@ def render_report(self, report_id: int) -> str:
     consultant can ask for a fresh render.
     """
     report = report_render(report_id=report_id)
-    return report.status
+    return report.status if report is not None else "gone"
 
 
 @shared_task(name="reports.tasks.sweep_reports")

@@ -28,6 +28,7 @@ from organizations.audit import Action, audit_record
 from .models import Report
 from .selectors import latest_ready_report, recent_reports
 from .services import NothingToReport, download_filename, report_request
+from .storage import signed_download_url
 
 
 def _get_assessment_for_manager(request: HttpRequest, slug: str, code: str) -> Assessment:
@@ -41,10 +42,13 @@ def _is_safe(request: HttpRequest, url: str) -> bool:
 
 
 def _file_response(request: HttpRequest, report: Report, *, actor_label: str = ""):
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The report file is missing.") from None
+    signed_url = signed_download_url(report.file.name, download_filename(report))
+    handle = None
+    if signed_url is None:
+        try:
+            handle = report.file.open("rb")
+        except FileNotFoundError:
+            raise Http404("The report file is missing.") from None
     audit_record(
         action=Action.REPORT_DOWNLOADED,
         request=request,
@@ -52,6 +56,10 @@ def _file_response(request: HttpRequest, report: Report, *, actor_label: str = "
         organization=report.assessment.organization,
         target=f"report {report.code} of assessment {report.assessment.code}",
     )
+    if signed_url is not None:
+        response = HttpResponseRedirect(signed_url)
+        response["Cache-Control"] = "private, no-store"
+        return response
     response = FileResponse(
         handle,
         as_attachment=True,

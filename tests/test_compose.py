@@ -14,10 +14,24 @@ def _compose() -> dict:
 
 def test_it_runs_the_services_the_operations_guide_describes():
     services = _compose()["services"]
-    assert set(services) == {"web", "worker", "beat", "db", "redis"}
+    assert set(services) == {"web", "worker", "beat", "db", "redis", "backup"}
     guide = (ROOT / "docs" / "operations.md").read_text()
-    for name in services:
+    for name in set(services) - {"backup"}:
         assert f"| `{name}` |" in guide, f"docs/operations.md does not describe the {name} service"
+
+
+def test_the_optional_backup_service_dumps_the_database_and_the_media_volume():
+    """Off unless asked for (a profile); documented with its restore in the data chapter."""
+    services = _compose()
+    backup = services["services"]["backup"]
+    assert backup["profiles"] == ["backup"]
+    assert backup["image"] == services["services"]["db"]["image"]  # pg_dump matches the server
+    script = " ".join(backup["command"])
+    assert "pg_dump --format=custom" in script and "tar -czf" in script
+    assert "media:/media:ro" in backup["volumes"] and "backups" in services["volumes"]
+    assert backup["depends_on"]["db"]["condition"] == "service_healthy"
+    guide = (ROOT / "docs" / "data-lifecycle.md").read_text()
+    assert "`backup`" in guide and "pg_restore" in guide
 
 
 def test_it_runs_gunicorn_a_worker_on_both_queues_and_beat():

@@ -22,6 +22,7 @@ from ..access import link_respondent, results_shared
 from ..errors import AnswerRefused, AnswersLocked, LinkError, RespondentError
 from ..invitations import SECONDS_PER_ITEM
 from ..models import Question, Respondent
+from ..privacy import privacy_ctx
 from ..selectors import (
     Progress,
     SavedAnswer,
@@ -169,13 +170,17 @@ def welcome(request: HttpRequest, respondent: Respondent, token: str) -> HttpRes
         )
     progress = respondent_progress(respondent)
     next_page = progress.first_incomplete()
-    ctx = _base_ctx(respondent, token) | {
-        "progress": progress,
-        "minutes": max(5, round(progress.total * SECONDS_PER_ITEM / 60 / 5) * 5),
-        "start_url": _page_url(token, next_page.dimension.code) if next_page else None,
-        "review_url": _review_url(token),
-        "expires_at": respondent.access_expires_at,
-    }
+    ctx = (
+        _base_ctx(respondent, token)
+        | {
+            "progress": progress,
+            "minutes": max(5, round(progress.total * SECONDS_PER_ITEM / 60 / 5) * 5),
+            "start_url": _page_url(token, next_page.dimension.code) if next_page else None,
+            "review_url": _review_url(token),
+            "expires_at": respondent.access_expires_at,
+        }
+        | privacy_ctx(respondent)
+    )
     return render(request, "assessments/respond/welcome.html", ctx)
 
 

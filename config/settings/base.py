@@ -22,6 +22,7 @@ from config.env import (
     env_redis_url,
     env_str,
 )
+from config.storage import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -150,10 +151,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Reports live in the default storage: MEDIA_ROOT on the local (or a mounted) disk, or an
+# S3-compatible object store when STORAGE_S3_BUCKET is set (web and workers on different
+# hosts). Nothing serves MEDIA_URL: files leave through Parley's access-checked views.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": s3_storage() or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# How a download leaves an object store: "stream" through the web process (default), or
+# "redirect" to a signed URL valid for STORAGE_S3_URL_SECONDS, after the same access checks.
+STORAGE_DOWNLOAD = env_choice("STORAGE_DOWNLOAD", ("stream", "redirect"), "stream")
 WHITENOISE_USE_FINDERS = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -244,6 +251,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.sweep_reports",
         "schedule": 60 * 5,
     },
+    # Data lifecycle (docs/data-lifecycle.md): purge what was deleted more than 30 days ago,
+    # and apply PARLEY_RETENTION_MONTHS (warn 14 days ahead, then purge). Both idempotent.
+    "purge-deleted": {
+        "task": "assessments.purge_deleted",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "apply-retention": {
+        "task": "assessments.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Parley -----------------------------------------------------------------------------
@@ -260,6 +277,10 @@ if REPORT_STALE_CLAIM_SECONDS <= CELERY_TASK_TIME_LIMIT:
         f"Environment variable REPORT_STALE_CLAIM_SECONDS={REPORT_STALE_CLAIM_SECONDS} must be "
         f"greater than CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT})."
     )
+
+# Retention: finished rounds are purged this many months after their last answer was
+# submitted (0 or unset: kept until deleted). See assessments.lifecycle.
+PARLEY_RETENTION_MONTHS = env_int("PARLEY_RETENTION_MONTHS", 0, minimum=0) or None
 
 # --- Security headers (tightened further in production.py) ------------------------------
 X_FRAME_OPTIONS = "DENY"

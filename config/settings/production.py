@@ -10,6 +10,7 @@ from config.env import env_bool, env_int, env_list, env_redis_url, env_str
 
 from .base import *  # noqa: F403
 from .base import DATABASES
+from .base import STORAGES as BASE_STORAGES
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
@@ -26,7 +27,7 @@ CELERY_BROKER_URL = env_redis_url("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": BASE_STORAGES["default"],
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = False

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 # consultant) and the respondent's answers (1). The questionnaire's pages and items are read
 # once per process and questionnaire (LAYOUT), so the tests below warm them up first.
 PAGE = 2
-WELCOME = 3  # link, the first-opened stamp, answers
+WELCOME = 4  # link, the first-opened stamp, answers, the practice's privacy notice
 REVIEW = 2  # link, answers
 SUBMITTED = 3  # link, answers, both-submitted count
 AUTOSAVE = 3  # link with the item by its code, lock-and-stamp the respondent, upsert

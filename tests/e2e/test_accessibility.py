@@ -20,6 +20,7 @@ PAGES = {
     "questionnaire": "topics/D1/",
     "last questionnaire page": "topics/D10/",
     "review": "review/",
+    "privacy notice": "privacy/",
 }
 
 

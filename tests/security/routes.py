@@ -105,6 +105,7 @@ SIGNED_IN = {
     "workspace:dashboard": View(),
     "organizations:create": View((GET, POST)),
     "workspace:portfolio": View(),
+    "lifecycle:deleted_organizations": View(),
 }
 
 _STATUS_DONE = {"status": "done"}
@@ -124,6 +125,14 @@ TENANT = {
     "assessments:edit": View((GET, POST)),
     "assessments:remind": View((POST,)),
     "assessments:reopen": View((POST,)),
+    # data lifecycle: a repeated delete or undo says so (302), like the first one
+    "assessments:delete": View((GET, POST)),
+    "assessments:hold": View((POST,), data={"hold": "on"}),
+    "assessments:erase": View((GET, POST), data={"answers": "keep"}),
+    "assessments:deleted": View(),
+    "assessments:restore": View((POST,)),
+    "assessments:delete_organization": View((GET, POST)),
+    "lifecycle:restore_organization": View((POST,)),
     # results and the PDF report
     "workspace:results": View(),
     "reports:status": View(),
@@ -158,6 +167,8 @@ LINK = {
     "respond:autosave": View((POST,), data={"question": "1.1", "answer": "3"}),
     "respond:review": View(),
     "respond:submit": View((POST,), data={"confirm": "yes"}),
+    "respond:privacy": View(),
+    "respond:my_data": View(),
     "workspace:respondent_results": View(link="scored"),
     "reports:executive_download": View(link="scored"),
 }

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from . import linksql
 from .errors import LinkError
 from .models import Answer, Assessment, Dimension, Invitation, Question, Questionnaire, Respondent
 from .tokens import hash_token, looks_like_token
@@ -24,7 +25,10 @@ ITEM_CODE = re.compile(r"^\d{1,3}\.\d{1,3}$")
 
 
 def _link(token_hash: str) -> Invitation | None:
-    """The invitation with its respondent, round, organisation, bank and consultant."""
+    """The invitation with its respondent, round, organisation, bank and consultant (one
+    hand-written statement on PostgreSQL: assessments.linksql)."""
+    if linksql.available():
+        return linksql.link(token_hash)
     return (
         Invitation.objects.select_related(
             "respondent__assessment__organization",
@@ -108,8 +112,12 @@ def newer_link_sent_at(respondent: Respondent):
 
 def both_submitted(assessment: Assessment) -> bool:
     """Whether the CEO and the CISO have both submitted: only then may either see results."""
-    submitted = Respondent.objects.filter(assessment_id=assessment.pk, submitted_at__isnull=False)
-    return submitted.count() == len(Respondent.Role.choices)
+    if linksql.available():
+        count = linksql.submitted_count(assessment.pk)
+    else:
+        submitted = Respondent.objects.filter(assessment_id=assessment.pk)
+        count = submitted.filter(submitted_at__isnull=False).count()
+    return count == len(Respondent.Role.choices)
 
 
 # --- The questionnaire as one respondent sees it ----------------------------------------
@@ -129,6 +137,7 @@ class QuestionnaireLayout:
     dimensions: tuple[Dimension, ...]
     questions: tuple[Question, ...]
     by_dimension: dict[int, tuple[Question, ...]]
+    dimension_of: dict[int, int]  # question id -> its dimension's id
 
 
 def questionnaire_layout(questionnaire: Questionnaire) -> QuestionnaireLayout:
@@ -150,7 +159,10 @@ def _load_layout(questionnaire_id: int) -> QuestionnaireLayout:
     for question in questions:
         by_dimension[question.dimension_id].append(question)
     return QuestionnaireLayout(
-        dimensions, questions, {pk: tuple(items) for pk, items in by_dimension.items()}
+        dimensions,
+        questions,
+        {pk: tuple(items) for pk, items in by_dimension.items()},
+        {question.pk: question.dimension_id for question in questions},
     )
 
 
@@ -228,17 +240,21 @@ def respondent_progress(respondent: Respondent) -> Progress:
     ]
     by_id = {page.dimension.pk: page for page in pages}
     progress = Progress(pages, layout)
-    answers = (
-        Answer.objects.filter(respondent_id=respondent.pk)
-        .order_by()
-        .values_list("question_id", "question__dimension_id", "value", "dont_know", "comment")
-    )
-    for question_id, dimension_id, value, dont_know, comment in answers:
+    for question_id, value, dont_know, comment in _saved_answers(respondent.pk):
+        dimension_id = layout.dimension_of.get(question_id)
         saved = SavedAnswer(value, dont_know, comment)
         progress.answers[question_id] = saved
         if saved.complete and dimension_id in by_id:
             by_id[dimension_id].answered += 1
     return progress
+
+
+def _saved_answers(respondent_id: int) -> list[tuple]:
+    """(question id, value, don't know, comment) of each answer saved by a respondent."""
+    if linksql.available():
+        return linksql.answers(respondent_id)
+    answers = Answer.objects.filter(respondent_id=respondent_id).order_by()
+    return list(answers.values_list("question_id", "value", "dont_know", "comment"))
 
 
 # --- Consultant pages -------------------------------------------------------------------

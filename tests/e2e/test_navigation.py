@@ -1,5 +1,8 @@
 """A consultant's way through a scored round in real Chromium: dashboard -> round -> results
--> PDF report status, then back up by the breadcrumbs to the dashboard."""
+-> PDF report status, then back up by the breadcrumbs to the dashboard.
+
+With PARLEY_SHOTS=/some/folder the test also saves screenshots of the round's page and the
+report page there."""
 
 import re
 
@@ -7,7 +10,7 @@ import pytest
 
 from tests.factories import scored_assessment
 
-from .test_workshop import _expect, _sign_in
+from .test_workshop import _expect, _shot, _sign_in
 
 pytestmark = pytest.mark.e2e
 TITLE = "GenAI alignment, spring"
@@ -32,6 +35,7 @@ def test_a_consultant_walks_to_the_report_and_back_by_the_breadcrumbs(
     for name in ("Results", "Gap map", "Run the workshop", "PDF report"):
         expect(results_nav.get_by_role("link", name=name, exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Report status")).to_be_visible()  # htmx
+    _shot(page, "round")
     results_nav.get_by_role("link", name="Results", exact=True).click()
 
     page.wait_for_url(re.compile(re.escape(round_path) + "results/$"))
@@ -42,6 +46,7 @@ def test_a_consultant_walks_to_the_report_and_back_by_the_breadcrumbs(
     page.wait_for_url(re.compile(re.escape(round_path) + "report/$"))
     expect(page.get_by_role("heading", name="PDF report", exact=True)).to_be_visible()
     expect(crumbs.locator("[aria-current=page]")).to_have_text("Report")
+    _shot(page, "report")
 
     # Back up, one crumb at a time: the round, the organisation, the dashboard.
     crumbs.get_by_role("link", name=TITLE).click()

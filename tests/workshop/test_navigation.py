@@ -115,6 +115,7 @@ def test_the_report_status_loads_into_the_results_and_the_assessment_page(
         assert f'hx-get="{fragment}" hx-trigger="load"' in html, path
     html = consultant_client.get(fragment, HTTP_HX_CURRENT_URL="http://testserver/").content
     assert b"Report status" in html
+    assert b"No report has been rendered for this result yet" in html  # none was asked for
 
 
 def test_an_unscored_round_explains_instead_of_linking(consultant_client, unscored):

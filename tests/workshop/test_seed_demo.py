@@ -104,7 +104,7 @@ def test_a_second_run_after_a_walk_prints_links_to_a_fresh_unanswered_round(
     assert f"consultant page: {BASE}{path}" in output
     # The walked round is kept, renamed, with its answers.
     walked.refresh_from_db()
-    assert walked.title.startswith(seed_demo.DEMO_ASSESSMENT["title"] + ", walked through")
+    assert walked.title.startswith(seed_demo.DEMO_ASSESSMENT["title"] + ", set aside ")
     assert Answer.objects.filter(respondent__assessment=walked).exists()
     assert mailoutbox == []  # the demo prints its links instead of emailing them
 

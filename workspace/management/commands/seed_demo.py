@@ -305,6 +305,6 @@ def _walked(assessment: Assessment) -> bool:
 def _set_aside(assessment: Assessment) -> None:
     """Rename a used demo round so that the next run opens a fresh one; nothing is lost."""
     moment = date_format(timezone.localtime(), "j M Y H:i:s")
-    title = f"{DEMO_ASSESSMENT['title']}, walked through before {moment}"
+    title = f"{DEMO_ASSESSMENT['title']}, set aside {moment}"
     Assessment.objects.filter(pk=assessment.pk).update(title=title)
     assessment.title = title

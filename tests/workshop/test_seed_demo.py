@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 
@@ -211,3 +212,31 @@ def test_make_passes_its_address_to_the_links(args, env, base):
         host = re.search(r"HOST=(\S+)", " ".join(args))
         listen = f"{host[1] if host else '127.0.0.1'}:{port[1] if port else '8000'}"
         assert f"PARLEY_BASE_URL='{base}' .venv/bin/python manage.py runserver {listen}" in commands
+
+
+@pytest.mark.parametrize(
+    "base, host",
+    [
+        ("http://0.0.0.0:9000", "0.0.0.0"),  # noqa: S104  # nosec B104: a string, no socket
+        ("http://[::1]:8800", "[::1]"),
+        ("https://parley.test", "parley.test"),
+    ],
+)
+def test_the_development_settings_accept_the_host_the_links_name(base, host):
+    code = "from config.settings import base as s; print(' '.join(s.ALLOWED_HOSTS))"
+
+    def hosts(**env) -> list[str]:
+        done = subprocess.run(  # noqa: S603  # nosec B603: this Python, a fixed snippet
+            [sys.executable, "-c", code],
+            cwd=REPO,
+            env={"PATH": os.environ["PATH"], **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    assert host in hosts(PARLEY_BASE_URL=base)
+    # An explicit ALLOWED_HOSTS is taken as it is.
+    assert hosts(PARLEY_BASE_URL=base, ALLOWED_HOSTS="parley.example.com") == ["parley.example.com"]

@@ -1,5 +1,6 @@
 """A consultant's way through a scored round in real Chromium: dashboard -> round -> results
--> PDF report status, then back up by the breadcrumbs to the dashboard.
+-> PDF report status, then back up by the breadcrumbs to the dashboard; and from the
+workshop's "finished" message to the report page.
 
 With PARLEY_SHOTS=/some/folder the test also saves screenshots of the round's page and the
 report page there."""
@@ -58,5 +59,13 @@ def test_a_consultant_walks_to_the_report_and_back_by_the_breadcrumbs(
     crumbs.get_by_role("link", name="Organisations").click()
     page.wait_for_url(re.compile(r"/organisations/$"))
     expect(page.get_by_role("heading", name="Client organisations")).to_be_visible()
+
+    # Finishing the workshop says a fresh report is on its way and links its page.
+    page.goto(base_url + round_path + "workshop/")
+    page.keyboard.press("End")
+    page.get_by_role("button", name="Finish the workshop").click()
+    page.get_by_role("link", name="follow it on the report page").click()
+    page.wait_for_url(re.compile(re.escape(round_path) + "report/$"))
+    expect(page.get_by_role("heading", name="Recent renders")).to_be_visible()
 
     assert page.errors == []

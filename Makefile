@@ -5,8 +5,11 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Where the links that seed_demo prints and the invitation emails point: the server that
+# `make run` starts, unless PARLEY_BASE_URL is set (e.g. behind a proxy).
+PARLEY_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint bench install install-dev migrate worker beat clean
+.PHONY: run demo test lint bench install install-dev migrate worker beat clean
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Parley needs Python 3.11 or newer (found %s). Set PYTHON=python3.11." % sys.version.split()[0])'
@@ -31,11 +34,15 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_question_bank
 
-## make run: install, migrate, load the question bank and demo data, serve on :8000
+## make run: install, migrate, load the question bank and demo data, serve on $(HOST):$(PORT)
 run: migrate
-	$(PY) manage.py seed_demo
-	@echo "Serving Parley on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	PARLEY_BASE_URL='$(PARLEY_BASE_URL)' $(PY) manage.py seed_demo
+	@echo "Serving Parley on $(PARLEY_BASE_URL)/ (Ctrl-C to stop)"
+	PARLEY_BASE_URL='$(PARLEY_BASE_URL)' $(PY) manage.py runserver $(HOST):$(PORT)
+
+## make demo: delete the demo organisations' rounds and create fresh ones (then `make run`)
+demo: migrate
+	PARLEY_BASE_URL='$(PARLEY_BASE_URL)' $(PY) manage.py seed_demo --reset
 
 ## make test: install, lint, run the whole suite
 test: install-dev

@@ -7,6 +7,7 @@ through the typed helpers of config.env; docs/configuration.md lists every one.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
@@ -30,10 +31,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DEBUG = env_bool("DEBUG", True)
 # Only for the embedded default; production.py refuses to start without SECRET_KEY.
 SECRET_KEY = env_str("SECRET_KEY", "dev-insecure-parley-secret-key-change-me-0123456789abcdef")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-# Absolute base of links that leave the app (invitation emails, CLI output).
+# Absolute base of links that leave the app (invitation emails, CLI output); `make run` sets
+# it from HOST and PORT.
 PARLEY_BASE_URL = env_str("PARLEY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The development default also accepts the host those links name (`make run HOST=0.0.0.0`).
+_LINK_HOST = urlsplit(PARLEY_BASE_URL).hostname or "127.0.0.1"
+_LINK_HOST = f"[{_LINK_HOST}]" if ":" in _LINK_HOST else _LINK_HOST  # an IPv6 address
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver", _LINK_HOST]
+)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",

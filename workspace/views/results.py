@@ -17,6 +17,7 @@ from assessments.access import (
 )
 from assessments.models import Assessment
 from assessments.views.respondent import link_error
+from reports.selectors import latest_ready_report
 
 
 def _results_ctx(assessment: Assessment) -> dict:
@@ -56,6 +57,8 @@ def respondent_results(request: HttpRequest, token: str) -> HttpResponse:
         "consultant": assessment.created_by,
     }
     if shared:
+        # Their PDF, through the same link (reports:executive_download), once one is ready.
+        ctx |= {"token": token, "report": latest_ready_report(assessment)}
         response = render(
             request, "workspace/respondent_results.html", ctx | _results_ctx(assessment)
         )

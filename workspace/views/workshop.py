@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -262,10 +263,14 @@ def finish(request: HttpRequest, org_slug: str, code: str) -> HttpResponse:
     assessment = _scored_assessment(request, org_slug, code)
     session = services.workshop_start(assessment=assessment, by=request.user)
     services.workshop_finish(session=session, by=request.user)
+    report_url = reverse("reports:status", kwargs={"slug": org_slug, "code": code})
     messages.success(
         request,
-        "Workshop finished. A fresh PDF report with the agreed positions and actions is "
-        "being rendered.",
+        format_html(
+            "Workshop finished. A fresh PDF report with the agreed positions and actions is "
+            'being rendered: <a href="{}">follow it on the report page</a>.',
+            report_url,
+        ),
     )
     return redirect("workspace:results", org_slug=org_slug, code=code)
 

@@ -1,6 +1,11 @@
-"""Demo data for a first look: a consultancy, two client organisations, a consultant.
+"""Demo data for a first look: a consultancy, two client organisations, a consultant, an
+organisation admin and a site admin (for the Django admin at /admin/).
 
-Idempotent: running it again updates the same rows instead of adding new ones.
+Running it again updates the same rows, with one exception: once either executive has used
+a link of the open demo round, the next run sets that round aside (renamed, left as it is)
+and opens a fresh one, so the printed links always lead to an unanswered round.
+`--reset` deletes every round of the demo organisations first and says so (`make demo`).
+Every link it prints starts with PARLEY_BASE_URL (`make run` sets it from HOST and PORT).
 """
 
 from datetime import timedelta
@@ -9,7 +14,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from assessments.forms import published_questionnaires
 from assessments.invitations import link_issue, respondent_url
@@ -22,10 +29,16 @@ from assessments.services import (
     respondent_submit,
 )
 from organizations.models import Membership, Organization, User
+from reports.models import Report
 
 DEMO_EMAIL = "consultant@demo.parley.test"
-# A published demo credential (seed_demo refuses to run with DEBUG off).
+# Published demo credentials (seed_demo refuses to run with DEBUG off).
 DEMO_PASSWORD = "parley-demo-consultant"  # noqa: S105  # nosec B105
+ORG_ADMIN_EMAIL = "org-admin@demo.parley.test"
+ORG_ADMIN_PASSWORD = "parley-demo-org-admin"  # noqa: S105  # nosec B105
+ORG_ADMIN_ORGANIZATION = "acme-health"
+SITE_ADMIN_EMAIL = "site-admin@demo.parley.test"
+SITE_ADMIN_PASSWORD = "parley-demo-site-admin"  # noqa: S105  # nosec B105
 ORGANIZATIONS = [
     {
         "slug": "northbridge-advisory",
@@ -77,30 +90,66 @@ SCORED_DEMO_COMMENTS = {
 
 
 class Command(BaseCommand):
-    help = "Create (or refresh) the demo consultancy, two client organisations and a consultant."
+    help = (
+        "Create (or refresh) the demo consultancy, two client organisations, a consultant, an "
+        "organisation admin and a site admin; --reset deletes the demo rounds first."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--force", action="store_true", help="Allow with DEBUG off (never in production)."
         )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete every round of the demo organisations, then create fresh ones.",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
             raise CommandError("seed_demo creates a known password; it runs only with DEBUG on.")
+        if options["reset"]:
+            deleted = self._reset()
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Demo reset: deleted {deleted} round{'s' if deleted != 1 else ''} of the "
+                    "demo organisations (answers, results, workshops and reports with them)."
+                )
+            )
         consultant = self._seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
-        self.stdout.write(f"  Sign in at {settings.PARLEY_BASE_URL}/accounts/login/")
-        self.stdout.write(f"  email:    {consultant.email}")
-        self.stdout.write(f"  password: {DEMO_PASSWORD}")
+        self._print_accounts(consultant)
         self._after_seed(consultant)
+
+    def _print_accounts(self, consultant: User) -> None:
+        base = settings.PARLEY_BASE_URL
+        self.stdout.write(f"  Sign in at {base}/accounts/login/")
+        self.stdout.write("  Consultant (runs the rounds and the workshop):")
+        self.stdout.write(f"    email:    {consultant.email}")
+        self.stdout.write(f"    password: {DEMO_PASSWORD}")
+        organization = Organization.objects.get(slug=ORG_ADMIN_ORGANIZATION)
+        self.stdout.write(f"  Organisation admin of {organization.name} (members, audit log):")
+        self.stdout.write(f"    email:    {ORG_ADMIN_EMAIL}")
+        self.stdout.write(f"    password: {ORG_ADMIN_PASSWORD}")
+        self.stdout.write(f"  Site admin (staff, superuser): the Django admin at {base}/admin/")
+        self.stdout.write(f"    email:    {SITE_ADMIN_EMAIL}")
+        self.stdout.write(f"    password: {SITE_ADMIN_PASSWORD}")
+
+    @transaction.atomic
+    def _reset(self) -> int:
+        """Delete the demo organisations' rounds (and their report files); the number deleted."""
+        rounds = Assessment.objects.filter(
+            organization__slug__in=[spec["slug"] for spec in ORGANIZATIONS]
+        )
+        for report in Report.objects.filter(assessment__in=rounds).exclude(file=""):
+            report.file.delete(save=False)
+        count = rounds.count()
+        rounds.delete()
+        return count
 
     @transaction.atomic
     def _seed(self) -> User:
-        consultant, _ = User.objects.get_or_create(
-            email=DEMO_EMAIL, defaults={"full_name": "Dana Demo"}
-        )
-        consultant.set_password(DEMO_PASSWORD)
-        consultant.save()
+        consultant = _demo_user(DEMO_EMAIL, DEMO_PASSWORD, full_name="Dana Demo")
         for spec in ORGANIZATIONS:
             spec = dict(spec)
             role = spec.pop("role")
@@ -110,13 +159,27 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(
                 user=consultant, organization=organization, defaults={"role": role}
             )
+        org_admin = _demo_user(ORG_ADMIN_EMAIL, ORG_ADMIN_PASSWORD, full_name="Olu Admin")
+        Membership.objects.update_or_create(
+            user=org_admin,
+            organization=Organization.objects.get(slug=ORG_ADMIN_ORGANIZATION),
+            defaults={"role": Membership.Role.ADMIN},
+        )
+        _demo_user(
+            SITE_ADMIN_EMAIL,
+            SITE_ADMIN_PASSWORD,
+            full_name="Sasha Site-Admin",
+            is_staff=True,
+            is_superuser=True,
+        )
         return consultant
 
     def _after_seed(self, consultant: User) -> None:
-        """An open demo assessment for Acme Health, and a fresh link for each executive.
+        """An open, unanswered demo assessment for Acme Health, and a fresh link for each
+        executive.
 
-        The raw tokens are never stored, so every run issues new links for the same demo
-        assessment (the earlier ones keep working until they expire) and prints them.
+        The raw tokens are never stored, so every run issues new links (the earlier ones keep
+        working until they expire) and prints them.
         """
         questionnaire = published_questionnaires().first()
         if questionnaire is None:
@@ -197,6 +260,12 @@ class Command(BaseCommand):
             .order_by("created_at")
             .first()
         )
+        if assessment is not None and _walked(assessment):
+            _set_aside(assessment)
+            self.stdout.write(
+                f"  (The earlier demo round was used; kept as \u201c{assessment.title}\u201d.)"
+            )
+            assessment = None
         if assessment is None:
             assessment = assessment_create(
                 organization=organization,
@@ -211,3 +280,31 @@ class Command(BaseCommand):
             # The demo prints its links instead of emailing them.
             assessment_open(assessment=assessment, by=consultant, send_invitations=False)
         return assessment
+
+
+def _demo_user(email: str, password: str, *, full_name: str, **flags) -> User:
+    """The demo account with this email, its known password and flags set again each run."""
+    user, _ = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
+    for name, value in flags.items():
+        setattr(user, name, value)
+    user.is_active = True
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def _walked(assessment: Assessment) -> bool:
+    """Whether someone has used the demo round: past "open", or a link opened or answered."""
+    if assessment.status not in (Assessment.Status.DRAFT, Assessment.Status.OPEN):
+        return True
+    used = Q(opened_at__isnull=False) | Q(started_at__isnull=False)
+    used |= Q(submitted_at__isnull=False) | Q(answers__isnull=False)
+    return assessment.respondents.filter(used).exists()
+
+
+def _set_aside(assessment: Assessment) -> None:
+    """Rename a used demo round so that the next run opens a fresh one; nothing is lost."""
+    moment = date_format(timezone.localtime(), "j M Y H:i:s")
+    title = f"{DEMO_ASSESSMENT['title']}, set aside {moment}"
+    Assessment.objects.filter(pk=assessment.pk).update(title=title)
+    assessment.title = title

@@ -78,7 +78,7 @@ def test_a_deleted_organisation_is_gone_from_every_page_for_its_own_people(tenan
                 continue
             response = client.get(route.path(tenant_kwargs(route, tenant)))
             assert response.status_code in (404, 405), f"{route} as {kind}"
-        home = client.get(reverse("organizations:list"))
+        home = client.get(reverse("workspace:dashboard"))
         assert tenant.organization.name.encode() not in home.content
     for token in [*tenant.open_tokens.values(), *tenant.scored_tokens.values()]:
         assert client.get(reverse("respond:welcome", kwargs={"token": token})).status_code == 404

@@ -351,7 +351,8 @@ def _answers(respondents: Iterable[Respondent]) -> dict[int, dict[str, dict[int,
     if not role_of:
         return out
     fields = ("respondent_id", "question_id", "value", "dont_know", "comment", "updated_at")
-    for answer in Answer.objects.filter(respondent_id__in=list(role_of)).only(*fields):
+    answers = Answer.objects.filter(respondent_id__in=list(role_of)).order_by().only(*fields)
+    for answer in answers:
         assessment_id, role = role_of[answer.respondent_id]
         out[assessment_id][role][answer.question_id] = answer
     return out

@@ -150,7 +150,12 @@ def fill(orgs: int, rounds: int, seed: int = 7) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from alignment.models import ActionItem, AlignmentResult, WorkshopSession
+    from alignment.models import (
+        ActionItem,
+        AlignmentResult,
+        WorkshopSession,
+        dimension_indices_of,
+    )
     from alignment.selectors import questionnaire_specs
     from assessments.forms import published_questionnaires
     from assessments.models import Assessment, Respondent
@@ -261,6 +266,7 @@ def fill(orgs: int, rounds: int, seed: int = 7) -> dict:
                 band=patterns[p][2]["overall"]["band"] or "",
                 answers_digest=patterns[p][3],
                 data=patterns[p][2],
+                dimension_indices=dimension_indices_of(patterns[p][2]),
             )
             for assessment, (_o, _r, p) in zip(assessments, plan, strict=True)
             if p is not None
@@ -392,6 +398,35 @@ def measure(world: dict, repeat: int) -> list[dict]:
     return figures
 
 
+def explain(world: dict) -> None:
+    """Each page's queries with their EXPLAIN ANALYZE time and any sequential scan."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(world["user"])
+    for name, url in _pages(world):
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        queries = [
+            q["sql"] for q in captured.captured_queries if q["sql"].lstrip().startswith("SELECT")
+        ]
+        print(f"== {name}")
+        for sql in queries:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN ANALYZE " + sql)  # nosec B608 - our own queries
+                plan = [row[0] for row in cursor.fetchall()]
+            took = plan[-1].replace("Execution Time: ", "")
+            scans = sorted(
+                {line.split(" on ")[1].split()[0] for line in plan if "Seq Scan" in line}
+            )
+            print(f"  {took:>12}  {sql[:110]}")
+            if scans:
+                print(f"  {'':>12}  sequential scan of {', '.join(scans)}")
+
+
 def _table(figures: list[dict]) -> str:
     lines = [f"{'page':<24} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'bytes':>9}"]
     for f in figures:
@@ -421,6 +456,9 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=20, help="measured requests per page")
     parser.add_argument("--keep", action="store_true", help="leave the database for EXPLAIN")
     parser.add_argument("--reuse", action="store_true", help="measure the existing database")
+    parser.add_argument(
+        "--explain", action="store_true", help="EXPLAIN ANALYZE each page's queries instead"
+    )
     args = parser.parse_args(argv)
     name = urlparse(DATABASE_URL).path.lstrip("/")
     if not args.reuse:
@@ -438,6 +476,9 @@ def main(argv=None) -> int:
         world = fill(args.orgs, args.rounds)
         print(f"filled {name} in {time.perf_counter() - start:.0f} s", flush=True)
     print(_counts())
+    if args.explain:
+        explain(world)
+        return 0
     figures = measure(world, args.repeat)
     print(_table(figures))
     slow = [f["page"] for f in figures if f["p95"] > TARGET_P95_MS]

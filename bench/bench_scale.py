@@ -64,6 +64,24 @@ def _env() -> dict:
     return env
 
 
+def _drop_database(name: str) -> None:
+    """Leave no gigabytes behind. The name was checked by _recreate_database."""
+    import psycopg2
+
+    parsed = urlparse(DATABASE_URL)
+    connection = psycopg2.connect(
+        host=parsed.hostname,
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password or None,
+        dbname="postgres",
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    connection.close()
+
+
 def _manage(*args) -> None:
     subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -487,7 +505,8 @@ def main(argv=None) -> int:
         from django.db import connections
 
         connections.close_all()
-        _recreate_database(DATABASE_URL)  # leave an empty database behind, not gigabytes
+        _drop_database(name)
+        print(f"dropped {name} (--keep leaves it for EXPLAIN)")
     return 0
 
 

@@ -81,14 +81,15 @@ class Latest:
 
 def _latest_results(user) -> dict[int, Latest]:
     """{organisation id: Latest} of each managed organisation whose latest scored round has
-    an index: one query (the newest result per organisation by a window function), reading
-    the indices only, never the results' `data`."""
+    an index: one query, reading the indices only, never the results' `data`. The newest
+    result per organisation is picked by a window function over narrow rows (ids and
+    dates), then only those results are read."""
     newest_first = Window(
         RowNumber(),
         partition_by=F("assessment__organization_id"),
         order_by=[F("assessment__created_at").desc(), F("assessment_id").desc()],
     )
-    latest = (
+    latest_ids = (
         AlignmentResult.objects.filter(
             assessment__organization__in=organizations_managed_by(user),
             scoring_version=scoring.SCORING_VERSION,
@@ -96,13 +97,14 @@ def _latest_results(user) -> dict[int, Latest]:
         .annotate(rank=newest_first)
         .filter(rank=1)
         .order_by()
+        .values("pk")
+    )
+    latest = (
+        AlignmentResult.objects.filter(pk__in=latest_ids, alignment_index__isnull=False)
+        .order_by()
         .values_list("assessment__organization_id", "alignment_index", "dimension_indices")
     )
-    return {
-        org_id: Latest(index, dimensions or {})
-        for org_id, index, dimensions in latest
-        if index is not None
-    }
+    return {org_id: Latest(index, dimensions or {}) for org_id, index, dimensions in latest}
 
 
 def percentile_rank(value: float, values: list[float]) -> tuple[int, int]:

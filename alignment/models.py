@@ -33,6 +33,16 @@ class AlignmentResult(models.Model):
 
     class Meta:
         ordering = ["-computed_at"]
+        indexes = [
+            # The portfolio reads the latest result of each of thousands of organisations:
+            # their figures come from this index alone (an index-only scan), not from the
+            # rows and their `data`. PostgreSQL only; elsewhere a plain index.
+            models.Index(
+                fields=["assessment", "scoring_version"],
+                include=["alignment_index", "dimension_indices"],
+                name="result_latest_figures",
+            ),
+        ]
         constraints = [
             # One result per assessment and version: concurrent scorings cannot both insert.
             models.UniqueConstraint(

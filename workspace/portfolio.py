@@ -10,14 +10,14 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import F, Window
+from django.db.models import Exists, F, OuterRef, Window
 from django.db.models.functions import RowNumber
 from django.utils.safestring import SafeString, mark_safe
 
 from alignment import scoring
 from alignment.models import AlignmentResult
 from alignment.presentation.words import fixed
-from assessments.models import Dimension
+from assessments.models import Assessment, Dimension
 from organizations.selectors import organizations_managed_by
 
 MIN_ORGANISATIONS = 5
@@ -81,26 +81,25 @@ class Latest:
 
 def _latest_results(user) -> dict[int, Latest]:
     """{organisation id: Latest} of each managed organisation whose latest scored round has
-    an index: one query, reading the indices only, never the results' `data`. The newest
-    result per organisation is picked by a window function over narrow rows (ids and
-    dates), then only those results are read."""
+    an index: one query. The newest scored round per organisation is picked by a window
+    function over the (narrow) rounds, then its index and dimension indices are read from
+    the index `result_latest_figures`, never from the results' rows and their `data`."""
+    current = AlignmentResult.objects.filter(scoring_version=scoring.SCORING_VERSION)
     newest_first = Window(
         RowNumber(),
-        partition_by=F("assessment__organization_id"),
-        order_by=[F("assessment__created_at").desc(), F("assessment_id").desc()],
+        partition_by=F("organization_id"),
+        order_by=[F("created_at").desc(), F("pk").desc()],
     )
-    latest_ids = (
-        AlignmentResult.objects.filter(
-            assessment__organization__in=organizations_managed_by(user),
-            scoring_version=scoring.SCORING_VERSION,
-        )
+    latest_rounds = (
+        Assessment.objects.filter(organization__in=organizations_managed_by(user))
+        .filter(Exists(current.filter(assessment=OuterRef("pk"))))
         .annotate(rank=newest_first)
         .filter(rank=1)
         .order_by()
         .values("pk")
     )
     latest = (
-        AlignmentResult.objects.filter(pk__in=latest_ids, alignment_index__isnull=False)
+        current.filter(assessment__in=latest_rounds, alignment_index__isnull=False)
         .order_by()
         .values_list("assessment__organization_id", "alignment_index", "dimension_indices")
     )

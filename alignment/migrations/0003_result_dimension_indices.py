@@ -1,5 +1,6 @@
-"""Each result's dimension indices in a column of their own, for the portfolio (which reads
-the latest result of thousands of organisations and must not read their whole `data`)."""
+"""Each result's dimension indices in a column of their own, and an index holding them with
+the overall index, for the portfolio: it reads the latest result of thousands of
+organisations and must not read their rows and whole `data`."""
 
 from django.db import migrations, models
 
@@ -24,6 +25,7 @@ def fill_dimension_indices(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("alignment", "0002_workshop"),
+        ("assessments", "0003_invitations"),
     ]
 
     operations = [
@@ -33,4 +35,12 @@ class Migration(migrations.Migration):
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.RunPython(fill_dimension_indices, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="alignmentresult",
+            index=models.Index(
+                fields=["assessment", "scoring_version"],
+                include=("alignment_index", "dimension_indices"),
+                name="result_latest_figures",
+            ),
+        ),
     ]

@@ -170,8 +170,8 @@ class Picker:
 
 
 def portfolio_picker(user, *, query: str = "") -> Picker | None:
-    """None when the user manages no organisation. One query, at most PICKER_LIMIT + 1 rows,
-    whatever the number of organisations."""
+    """None when the user manages no organisation. One query (two with a search), at most
+    PICKER_LIMIT + 1 rows each, whatever the number of organisations."""
     query = (query or "").strip()[:100]
     managed = organizations_managed_by(user).order_by("name", "pk")
     first = list(managed.values("slug", "name")[: PICKER_LIMIT + 1])

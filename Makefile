@@ -9,7 +9,7 @@ PORT ?= 8000
 # `make run` starts, unless PARLEY_BASE_URL is set (e.g. behind a proxy).
 PARLEY_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run demo test lint bench install install-dev migrate worker beat clean
+.PHONY: run demo test lint bench bench-scale install install-dev migrate worker beat clean
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Parley needs Python 3.11 or newer (found %s). Set PYTHON=python3.11." % sys.version.split()[0])'
@@ -62,6 +62,10 @@ lint: install-dev
 ## make bench: print the benchmark figures (each bench/bench_*.py says what it measures)
 bench: install-dev
 	$(PY) bench/run.py
+
+## make bench-scale: the consultant's pages with 5,000 organisations (minutes; see docs/scale.md)
+bench-scale: install-dev
+	$(PY) bench/bench_scale.py $(BENCH_SCALE_ARGS)
 
 worker: install
 	$(VENV)/bin/celery -A config worker -Q default,reports -l info

@@ -12,8 +12,10 @@ class AlignmentResult(models.Model):
 
     `data` is exactly what `alignment.scoring.score` returns (overall figures, one row per
     dimension and one per item, full precision), so a result can always be explained by
-    re-reading it. The overall index and band are copied into columns for list pages.
-    Re-scoring replaces the row for the same scoring version atomically.
+    re-reading it. The overall index and band are copied into columns for list pages, and
+    each dimension's index into `dimension_indices` for the portfolio (which reads thousands
+    of results and must not read their `data`). Re-scoring replaces the row for the same
+    scoring version atomically.
     """
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="results")
@@ -24,11 +26,23 @@ class AlignmentResult(models.Model):
     # SHA-256 of the answers that were scored: tells whether a result is stale.
     answers_digest = models.CharField(max_length=64)
     data = models.JSONField()
+    # {dimension code: index or None}, from `data` by dimension_indices_of().
+    dimension_indices = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-computed_at"]
+        indexes = [
+            # The portfolio reads the latest result of each of thousands of organisations:
+            # their figures come from this index alone (an index-only scan), not from the
+            # rows and their `data`. PostgreSQL only; elsewhere a plain index.
+            models.Index(
+                fields=["assessment", "scoring_version"],
+                include=["alignment_index", "dimension_indices"],
+                name="result_latest_figures",
+            ),
+        ]
         constraints = [
             # One result per assessment and version: concurrent scorings cannot both insert.
             models.UniqueConstraint(
@@ -50,6 +64,11 @@ class AlignmentResult(models.Model):
     @property
     def items(self) -> list[dict]:
         return self.data["items"]
+
+
+def dimension_indices_of(data: dict) -> dict[str, float | None]:
+    """What `dimension_indices` holds for a result whose engine output is `data`."""
+    return {row["code"]: row["alignment_index"] for row in data.get("dimensions", [])}
 
 
 # --- The workshop (its pages are the workspace app's) ---------------------------------------

@@ -23,7 +23,7 @@ from django.utils import timezone
 from assessments.models import Assessment, Respondent
 
 from . import scoring
-from .models import AlignmentResult
+from .models import AlignmentResult, dimension_indices_of
 from .selectors import QuestionnaireSpec, answers_by_assessment, questionnaire_specs
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ _REPLACED_FIELDS = [
     "band",
     "answers_digest",
     "data",
+    "dimension_indices",
     "updated_at",
 ]
 
@@ -85,6 +86,7 @@ def _result(assessment: Assessment, spec: QuestionnaireSpec, answers: dict, now)
         band=data["overall"]["band"] or "",
         answers_digest=answers_digest(answers),
         data=data,
+        dimension_indices=dimension_indices_of(data),
     )
 
 

@@ -8,6 +8,7 @@ The page selectors fetch in a fixed number of queries, whatever the number of an
 import re
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -284,14 +285,19 @@ def with_item_count(queryset):
     return queryset.annotate(item_count=_count(items, "questionnaire"))
 
 
-def assessments_for_organization(organization) -> list[Assessment]:
-    """The organisation's rounds, newest first, each with its respondents' progress."""
+ROUNDS_PER_PAGE = 20
+
+
+def assessments_for_organization(organization, *, page=1) -> Page:
+    """One page of the organisation's rounds, newest first, each with its respondents'
+    progress: a count, the page's rounds and their respondents (three queries, whatever the
+    number of rounds)."""
     from django.db.models import Prefetch
 
     assessments = with_item_count(
         Assessment.objects.filter(organization=organization).select_related("questionnaire")
     ).prefetch_related(Prefetch("respondents", queryset=_respondents_with_progress()))
-    return list(assessments.order_by("-created_at"))
+    return Paginator(assessments.order_by("-created_at", "-pk"), ROUNDS_PER_PAGE).get_page(page)
 
 
 def respondents_with_progress(assessment: Assessment) -> list[Respondent]:

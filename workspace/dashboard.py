@@ -88,6 +88,9 @@ class OrganizationRow:
 
 
 def _organizations(user, query: str, status: str):
+    """The user's organisations matching the search, in page order: what the paginator
+    counts and slices, with nothing computed per row (a page deep in thousands of
+    organisations must not compute every row before it)."""
     organizations = organizations_for_user(user)
     if query:
         organizations = organizations.filter(name__icontains=query)
@@ -95,6 +98,12 @@ def _organizations(user, query: str, status: str):
         organizations = organizations.filter(
             Exists(Assessment.objects.filter(organization=OuterRef("pk"), status=status))
         )
+    return organizations.order_by("name", "pk")
+
+
+def _page_rows(user, page_organizations) -> list[Organization]:
+    """The organisations of one page (a sliced queryset, kept as a subquery: still one
+    query) with the user's role and their open actions, computed for those rows only."""
     if user.is_staff:
         role = Value(Membership.Role.ADMIN)
     else:
@@ -104,9 +113,11 @@ def _organizations(user, query: str, status: str):
     open_actions = ActionItem.objects.filter(
         session__assessment__organization=OuterRef("pk"), status=ActionItem.Status.OPEN
     )
-    return organizations.annotate(
-        role=role, open_actions=_count(open_actions, "session__assessment__organization")
-    ).order_by("name", "pk")
+    return list(
+        Organization.objects.filter(pk__in=page_organizations.values("pk"))
+        .annotate(role=role, open_actions=_count(open_actions, "session__assessment__organization"))
+        .order_by("name", "pk")
+    )
 
 
 def _rounds(organization_ids: list[int]) -> list[Assessment]:
@@ -217,7 +228,7 @@ def consultant_dashboard(user, *, query: str = "", status: str = "", page=1) -> 
     status = status if status in Assessment.Status.values else ""
     paginator = Paginator(_organizations(user, query, status), PER_PAGE)
     current = paginator.get_page(page)
-    organizations = list(current.object_list)
+    organizations = _page_rows(user, current.object_list)
     return Dashboard(
         page=current,
         rows=_rows(organizations, status),

@@ -10,15 +10,18 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Window
+from django.db.models.functions import RowNumber
 from django.utils.safestring import SafeString, mark_safe
 
 from alignment import scoring
 from alignment.models import AlignmentResult
 from alignment.presentation.words import fixed
+from assessments.models import Assessment, Dimension
 from organizations.selectors import organizations_managed_by
 
 MIN_ORGANISATIONS = 5
+PICKER_LIMIT = 50  # a select up to this many organisations; a search by name beyond
 MISALIGNED_BELOW = 70
 TOP_DIMENSIONS = 5
 
@@ -68,27 +71,39 @@ class Portfolio:
         return fixed(self.highlight_index)
 
 
-def _latest_results(user) -> dict[int, tuple[float, list]]:
-    """{organisation id: (overall index, dimension rows)} of each managed organisation's
-    latest scored round with an index: two queries."""
-    latest = (
-        AlignmentResult.objects.filter(
-            assessment__organization=OuterRef("pk"), scoring_version=scoring.SCORING_VERSION
-        )
-        .order_by("-assessment__created_at", "-assessment_id")
-        .values("pk")[:1]
+@dataclass(frozen=True)
+class Latest:
+    """The latest scored round of one organisation, as the portfolio reads it."""
+
+    index: float
+    dimension_indices: dict
+
+
+def _latest_results(user) -> dict[int, Latest]:
+    """{organisation id: Latest} of each managed organisation whose latest scored round has
+    an index: one query. The newest scored round per organisation is picked by a window
+    function over the (narrow) rounds, then its index and dimension indices are read from
+    the index `result_latest_figures`, never from the results' rows and their `data`."""
+    current = AlignmentResult.objects.filter(scoring_version=scoring.SCORING_VERSION)
+    newest_first = Window(
+        RowNumber(),
+        partition_by=F("organization_id"),
+        order_by=[F("created_at").desc(), F("pk").desc()],
     )
-    result_ids = [
-        pk
-        for pk in organizations_managed_by(user)
-        .annotate(latest=Subquery(latest))
-        .values_list("latest", flat=True)
-        if pk is not None
-    ]
-    rows = AlignmentResult.objects.filter(
-        pk__in=result_ids, alignment_index__isnull=False
-    ).values_list("assessment__organization_id", "alignment_index", "data__dimensions")
-    return {org_id: (index, dimensions or []) for org_id, index, dimensions in rows}
+    latest_rounds = (
+        Assessment.objects.filter(organization__in=organizations_managed_by(user))
+        .filter(Exists(current.filter(assessment=OuterRef("pk"))))
+        .annotate(rank=newest_first)
+        .filter(rank=1)
+        .order_by()
+        .values("pk")
+    )
+    latest = (
+        current.filter(assessment__in=latest_rounds, alignment_index__isnull=False)
+        .order_by()
+        .values_list("assessment__organization_id", "alignment_index", "dimension_indices")
+    )
+    return {org_id: Latest(index, dimensions or {}) for org_id, index, dimensions in latest}
 
 
 def percentile_rank(value: float, values: list[float]) -> tuple[int, int]:
@@ -98,24 +113,27 @@ def percentile_rank(value: float, values: list[float]) -> tuple[int, int]:
     return round(100 * (below + 0.5 * equal) / len(values)), below
 
 
-def _dimension_stats(results: dict[int, tuple[float, list]]) -> list[DimensionStat]:
-    counts: dict[str, list] = {}
-    names: dict[str, str] = {}
-    for _index, dimensions in results.values():
-        for row in dimensions:
-            if row.get("alignment_index") is None:
-                continue
-            names.setdefault(row["code"], row["name"])
-            counts.setdefault(row["code"], []).append(row["alignment_index"])
+def _dimension_stats(results: dict[int, Latest]) -> list[DimensionStat]:
+    values: dict[str, list[float]] = {}
+    for latest in results.values():
+        for code, index in latest.dimension_indices.items():
+            if index is not None:
+                values.setdefault(code, []).append(index)
+    # The newest questionnaire's name of each code (dimensions are matched by code).
+    names = dict(
+        Dimension.objects.filter(code__in=values)
+        .order_by("questionnaire_id")
+        .values_list("code", "name")
+    )
     stats = [
         DimensionStat(
             code=code,
-            name=names[code],
-            misaligned=sum(1 for v in values if v < MISALIGNED_BELOW),
-            organisations=len(values),
-            mean_index=fixed(sum(values) / len(values)),
+            name=names.get(code, code),
+            misaligned=sum(1 for v in indices if v < MISALIGNED_BELOW),
+            organisations=len(indices),
+            mean_index=fixed(sum(indices) / len(indices)),
         )
-        for code, values in counts.items()
+        for code, indices in values.items()
     ]
     stats.sort(
         key=lambda s: (-s.misaligned / s.organisations, float(s.mean_index), _natural(s.code))
@@ -127,16 +145,45 @@ def client_portfolio(user, *, highlight=None) -> Portfolio:
     """The distribution across the user's client organisations (and where `highlight`
     falls, when it is one of them and scored)."""
     results = _latest_results(user)
-    indices = [index for index, _dimensions in results.values()]
+    indices = [latest.index for latest in results.values()]
     portfolio = Portfolio(scored=len(indices), indices=indices)
     if not portfolio.enough:
         return portfolio
     if highlight is not None and highlight.pk in results:
-        portfolio.highlight_index = results[highlight.pk][0]
+        portfolio.highlight_index = results[highlight.pk].index
         portfolio.percentile, portfolio.below = percentile_rank(portfolio.highlight_index, indices)
     portfolio.dimensions = _dimension_stats(results)
     portfolio.histogram_svg = index_histogram(indices, highlight=portfolio.highlight_index)
     return portfolio
+
+
+@dataclass
+class Picker:
+    """How the page offers to place one organisation: a select of every managed
+    organisation when there are at most PICKER_LIMIT, else a search by name whose first
+    PICKER_LIMIT matches are listed (`more` when there are others)."""
+
+    query: str
+    matches: list[dict]
+    search: bool
+    more: bool
+
+
+def portfolio_picker(user, *, query: str = "") -> Picker | None:
+    """None when the user manages no organisation. One query (two with a search), at most
+    PICKER_LIMIT + 1 rows each, whatever the number of organisations."""
+    query = (query or "").strip()[:100]
+    managed = organizations_managed_by(user).order_by("name", "pk")
+    first = list(managed.values("slug", "name")[: PICKER_LIMIT + 1])
+    if not first:
+        return None
+    search = len(first) > PICKER_LIMIT
+    if not query:
+        return Picker(query="", matches=[] if search else first, search=search, more=False)
+    matches = list(managed.filter(name__icontains=query).values("slug", "name")[: PICKER_LIMIT + 1])
+    return Picker(
+        query=query, matches=matches[:PICKER_LIMIT], search=True, more=len(matches) > PICKER_LIMIT
+    )
 
 
 # --- The histogram ----------------------------------------------------------------------

@@ -69,12 +69,12 @@ def _to_detail(assessment: Assessment) -> HttpResponse:
 @login_required
 def assessment_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     organization = _get_organization_for_user(request, org_slug)
-    assessments = assessments_for_organization(organization)
+    page = assessments_for_organization(organization, page=request.GET.get("page"))
     rows = [
         (a, [(r, respondent_status(r, a.item_count)) for r in a.respondents.all()])
-        for a in assessments
+        for a in page.object_list
     ]
-    ctx = {"organization": organization, "rows": rows}
+    ctx = {"organization": organization, "rows": rows, "page": page}
     return render(request, "assessments/assessment_list.html", ctx)
 
 

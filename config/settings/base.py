@@ -107,6 +107,9 @@ else:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
     }
+    # SQLite makes the portfolio's covering index (alignment result_latest_figures) a
+    # plain one: fine for a development database, not worth a warning on every command.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

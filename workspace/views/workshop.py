@@ -39,7 +39,6 @@ from alignment.spreadsheets import (
 from assessments.access import managed_assessment, managed_organization
 from assessments.models import Assessment, Dimension
 from organizations.audit import Action, audit_record
-from organizations.selectors import organizations_managed_by
 from workspace import services
 from workspace.forms import (
     ActionForm,
@@ -48,7 +47,7 @@ from workspace.forms import (
     GapFilterForm,
     NextRoundForm,
 )
-from workspace.portfolio import MIN_ORGANISATIONS, client_portfolio
+from workspace.portfolio import MIN_ORGANISATIONS, client_portfolio, portfolio_picker
 from workspace.selectors import (
     SEVERITY_FILTERS,
     dimension_actions,
@@ -463,14 +462,16 @@ def portfolio(request: HttpRequest, org_slug: str | None = None) -> HttpResponse
     if org_slug is None and re.fullmatch(r"[-a-zA-Z0-9_]{1,80}", picked):
         return redirect("workspace:organization_portfolio", org_slug=picked)
     organization = managed_organization(request.user, org_slug) if org_slug else None
-    managed = list(organizations_managed_by(request.user).order_by("name").values("slug", "name"))
-    if not managed:
+    picker = portfolio_picker(request.user, query=request.GET.get("q", ""))
+    if picker is None:
         raise Http404("No client organisations.")
+    if picker.query and len(picker.matches) == 1:
+        return redirect("workspace:organization_portfolio", org_slug=picker.matches[0]["slug"])
     ctx = {
         "organization": organization,
         "portfolio": client_portfolio(request.user, highlight=organization),
         "minimum": MIN_ORGANISATIONS,
-        "managed": managed,
+        "picker": picker,
     }
     return render(request, "workspace/portfolio.html", ctx)
 

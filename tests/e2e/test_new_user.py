@@ -197,6 +197,10 @@ def test_the_main_pages_load_without_a_failed_request_or_console_error(
 
     for path in ("", "results/"):
         visit(links["ceo"] + path)
+    # The executives' results show both sides' comments, as their PDF does (the CEO's on 1.1).
+    visit(links["ciso"] + "results/")
+    expect_comment = "Already answered, so the page shows a checked option and a comment."
+    assert page.get_by_text(expect_comment).is_visible()
     visit(base_url + "/")
     visit(base_url + "/accounts/login/")
     page.get_by_label("Email address").fill(consultant.email)

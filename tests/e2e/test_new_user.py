@@ -191,7 +191,9 @@ def test_the_main_pages_load_without_a_failed_request_or_console_error(
     visited = []
 
     def visit(url):
-        response = page.goto(url)
+        # Wait for the page's own requests too (the results page loads its trend after it
+        # shows), so that leaving it cannot cancel one.
+        response = page.goto(url, wait_until="networkidle")
         assert response.status == 200, url
         visited.append(url)
 

@@ -47,6 +47,7 @@ def test_a_revoked_link_card_says_revoked_and_offers_no_reminder_nor_validity(
     consultant_client.post(revoke, {})
     card = _card(consultant_client, rnd.assessment, "ceo")
     assert "Link revoked" in card
+    assert "Revoke link" not in card  # already done
     assert "Remind now" not in card
     assert "Link valid until" not in card
     assert "Resend invitation" in card

@@ -23,6 +23,7 @@ from django.utils import timezone
 from assessments.errors import IncompleteAnswers, RespondentError
 from assessments.models import Answer, Assessment, Question, Respondent
 from assessments.services import COMMENT_MAX_LENGTH, respondent_submit
+from config.tasking import Sends
 
 from . import scoring
 
@@ -69,7 +70,6 @@ class ImportSummary:
     replaced: int = 0
     per_role: dict[str, int] = field(default_factory=dict)
     submitted: list[str] = field(default_factory=list)  # roles submitted by this import
-    scoring_enqueued: bool = False
 
 
 # --- Reading the file -------------------------------------------------------------------
@@ -205,12 +205,17 @@ def _role_refusal(role: str, respondent: Respondent | None) -> str | None:
 
 @transaction.atomic
 def responses_import(
-    *, assessment: Assessment, rows: list[ResponseRow], submit: bool = False
+    *,
+    assessment: Assessment,
+    rows: list[ResponseRow],
+    submit: bool = False,
+    sends: Sends | None = None,
 ) -> ImportSummary:
     """Import answers into `assessment`, all or nothing (ImportRejected lists every problem).
 
     The respondents' rows are locked first (in role order, as `respondent_submit` does), so
-    an import cannot interleave with a submit.
+    an import cannot interleave with a submit. `sends` learns on commit whether the scoring
+    message (sent when the import completes the pair) reached the task queue.
     """
     if assessment.status == Assessment.Status.CLOSED:
         raise ImportRejected([RowError(None, f"assessment {assessment.code} is closed")])
@@ -230,7 +235,7 @@ def responses_import(
         raise ImportRejected(errors)
     summary = _write(checked, respondents)
     if submit:
-        _submit(summary, respondents)
+        _submit(summary, respondents, sends)
     return summary
 
 
@@ -272,7 +277,9 @@ def _write(checked: list[_Checked], respondents: dict[str, Respondent]) -> Impor
     return summary
 
 
-def _submit(summary: ImportSummary, respondents: dict[str, Respondent]) -> None:
+def _submit(
+    summary: ImportSummary, respondents: dict[str, Respondent], sends: Sends | None
+) -> None:
     errors = []
     for role in Respondent.Role.values:
         respondent = respondents.get(role)
@@ -282,7 +289,7 @@ def _submit(summary: ImportSummary, respondents: dict[str, Respondent]) -> None:
             continue
         already = respondent.submitted_at is not None
         try:
-            respondent_submit(respondent=respondent)
+            respondent_submit(respondent=respondent, sends=sends)
         except IncompleteAnswers as error:
             codes = ", ".join(error.missing_codes)
             count = len(error.missing_codes)
@@ -296,4 +303,3 @@ def _submit(summary: ImportSummary, respondents: dict[str, Respondent]) -> None:
                 summary.submitted.append(role)
     if errors:
         raise ImportRejected(errors)  # undoes the import too: all or nothing
-    summary.scoring_enqueued = bool(summary.submitted)

@@ -189,6 +189,11 @@ class SavedAnswer:
     def complete(self) -> bool:
         return self.dont_know or self.value is not None
 
+    @property
+    def posted(self) -> str:
+        """The answer as the questionnaire form posts it: "1".."5", "dk" or ""."""
+        return "dk" if self.dont_know else str(self.value or "")
+
 
 @dataclass
 class Progress:
@@ -258,6 +263,16 @@ def _saved_answers(respondent_id: int) -> list[tuple]:
     return list(answers.values_list("question_id", "value", "dont_know", "comment"))
 
 
+def saved_answer(respondent: Respondent, question: Question) -> SavedAnswer:
+    """One item's stored answer (blank when there is none): what a refused change restores."""
+    row = (
+        Answer.objects.filter(respondent=respondent, question_id=question.pk)
+        .values_list("value", "dont_know", "comment")
+        .first()
+    )
+    return SavedAnswer(*row) if row else SavedAnswer(None, False, "")
+
+
 # --- Consultant pages -------------------------------------------------------------------
 
 
@@ -320,25 +335,34 @@ def respondent_for_role(assessment: Assessment, role: str) -> Respondent:
 
 @dataclass(frozen=True)
 class RespondentStatus:
-    code: str  # not-invited | sending | invited | opened | in-progress | submitted | revoked
+    # not-invited | sending | invited | opened | in-progress | submitted | revoked | expired
+    code: str
     label: str
     when: object = None
+    # The respondent's links work now: only then can a reminder help, and the card shows
+    # until when they work. A revoked or expired link offers neither (a resend does).
+    link_live: bool = True
 
 
-def respondent_status(respondent: Respondent, item_count: int) -> RespondentStatus:
+def respondent_status(respondent: Respondent, item_count: int, now=None) -> RespondentStatus:
     """What the consultant sees for one executive: status, with N of M answered, and when."""
     answered = getattr(respondent, "answered", 0)
+    pending = getattr(respondent, "pending_invitations", 0)
+    live = not respondent.revoked_at and not respondent.access_expired(now)
     if respondent.submitted_at:
-        return RespondentStatus("submitted", "Submitted", respondent.submitted_at)
-    if respondent.revoked_at and not getattr(respondent, "pending_invitations", 0):
-        return RespondentStatus("revoked", "Link revoked", respondent.revoked_at)
+        return RespondentStatus("submitted", "Submitted", respondent.submitted_at, live)
+    if respondent.revoked_at and not pending:
+        return RespondentStatus("revoked", "Link revoked", respondent.revoked_at, False)
+    if respondent.access_expired(now) and not pending:
+        expired = respondent.access_expires_at
+        return RespondentStatus("expired", "Link expired", expired, False)
     if answered or respondent.started_at:
         label = f"In progress: {answered} of {item_count} answered"
-        return RespondentStatus("in-progress", label, respondent.started_at)
+        return RespondentStatus("in-progress", label, respondent.started_at, live)
     if respondent.opened_at:
-        return RespondentStatus("opened", "Opened, not started", respondent.opened_at)
+        return RespondentStatus("opened", "Opened, not started", respondent.opened_at, live)
     if respondent.invited_at:
-        return RespondentStatus("invited", "Invited", respondent.invited_at)
-    if getattr(respondent, "pending_invitations", 0):
-        return RespondentStatus("sending", "Invitation being sent")
+        return RespondentStatus("invited", "Invited", respondent.invited_at, live)
+    if pending:
+        return RespondentStatus("sending", "Invitation being sent", None, live)
     return RespondentStatus("not-invited", "Not invited yet")

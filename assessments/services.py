@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import dateformat, timezone
 
 from config import handoffs
+from config.tasking import Sends
 from organizations.audit import Action, audit_record
 
 from .errors import AnswerRefused, AnswersLocked, IncompleteAnswers
@@ -414,7 +415,9 @@ def missing_question_codes(respondent: Respondent) -> list[str]:
 
 
 @transaction.atomic
-def respondent_submit(*, respondent: Respondent, request=None) -> Respondent:
+def respondent_submit(
+    *, respondent: Respondent, request=None, sends: Sends | None = None
+) -> Respondent:
     """Submit a respondent's answers; they are locked from then on.
 
     Both respondents' rows are locked (in a fixed order, so two submits cannot deadlock):
@@ -425,7 +428,8 @@ def respondent_submit(*, respondent: Respondent, request=None) -> Respondent:
 
     The submission is written to the audit log in the same transaction (so the log has it
     exactly when it happened); `request`, when the respondent submitted through their link,
-    gives the record its address and browser.
+    gives the record its address and browser. `sends`, when given, learns on commit whether
+    the scoring message reached the task queue.
     """
     rows = list(
         Respondent.objects.select_for_update()
@@ -449,7 +453,7 @@ def respondent_submit(*, respondent: Respondent, request=None) -> Respondent:
     if len(rows) == 2 and all(row.submitted_at for row in rows):
         # Scoring belongs to the alignment app, above this one: it hears of it here.
         handoffs.assessment_submitted.send(
-            sender=Assessment, assessment_id=respondent.assessment_id
+            sender=Assessment, assessment_id=respondent.assessment_id, sends=sends
         )
     return respondent
 

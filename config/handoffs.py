@@ -21,7 +21,9 @@ Every signal is sent with ``sender`` = the model class and keyword arguments nam
 
 from django.dispatch import Signal
 
-# assessment_id: int. Sent inside the submit's transaction; receivers enqueue on commit.
+# assessment_id: int; sends: config.tasking.Sends or None, where receivers record whether
+# their work reached the task queue (the submit page and import_responses say so).
+# Sent inside the submit's transaction; receivers enqueue on commit.
 assessment_submitted = Signal()
 # result: AlignmentResult (its assessment loaded).
 assessment_scored = Signal()

@@ -5,6 +5,7 @@ committed, and the beat sweepers find the work that was not enqueued and enqueue
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.db import transaction
 from kombu.exceptions import OperationalError
@@ -29,6 +30,29 @@ def enqueue(task, *args, **kwargs) -> bool:
         return False
 
 
-def enqueue_on_commit(task, *args, **kwargs) -> None:
-    """Send `task` once the current transaction commits (at once outside a transaction)."""
-    transaction.on_commit(lambda: enqueue(task, *args, **kwargs))
+@dataclass
+class Sends:
+    """What became of the tasks enqueued on a caller's behalf, filled in as each send is
+    tried (on commit): so a page or a command can say what happened, not what should have.
+
+    A hand-off (config.handoffs) carries one from the sender to the receivers, which pass it
+    to enqueue_on_commit; the caller reads it once its transaction has committed."""
+
+    tried: int = 0
+    failed: int = 0
+
+    def record(self, sent: bool) -> None:
+        self.tried += 1
+        self.failed += not sent
+
+
+def enqueue_on_commit(task, *args, report_to: Sends | None = None, **kwargs) -> None:
+    """Send `task` once the current transaction commits (at once outside a transaction);
+    `report_to`, when given, records whether the send succeeded."""
+
+    def send() -> None:
+        sent = enqueue(task, *args, **kwargs)
+        if report_to is not None:
+            report_to.record(sent)
+
+    transaction.on_commit(send)

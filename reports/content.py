@@ -22,6 +22,8 @@ from alignment.presentation.model import DimensionView, ItemView, RoundView, rou
 from alignment.presentation.trend import round_comparison
 from assessments.models import Assessment
 
+from .layout import dimensions_moved_whole
+
 # The benchmark and recommendation files are written for the items and dimensions of the
 # default question bank; another bank gets neither rather than figures tied to the wrong items.
 ADVISED_BANKS = frozenset({"parley-genai"})
@@ -160,6 +162,7 @@ def report_context(result: AlignmentResult, *, generated_at: datetime | None = N
         "dimensions": dimensions,
         "items": view.items,
         "keep_with_previous": _kept_with_previous(dimensions),
+        "moved_whole": dimensions_moved_whole(dimensions),
         "widest_gaps": widest,
         "widest_also": widest_also,
         "ceo_more_optimistic": by_direction["ceo_more_optimistic"],

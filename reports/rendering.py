@@ -3,7 +3,8 @@
 Two steps, timed apart (the benchmark reports the split): ``build_html`` is the app's own work
 (queries, charts, template); ``html_to_pdf`` is WeasyPrint's (parse, style, lay out, write).
 
-The PDF is PDF/UA-1 (tagged, with a title and a language), with bookmarks from the h1/h2
+The PDF is PDF/UA-1 (tagged, with a title and a language, its table headers scoped by
+reports.pdf_tags), with bookmarks from the h1/h2
 headings, document metadata from the <head> (title, author, subject, keywords, creation date)
 and the fonts subset and embedded.
 """
@@ -24,6 +25,7 @@ from alignment.models import AlignmentResult
 
 from .content import report_context
 from .fetcher import STATIC_ORIGIN, ReportURLFetcher, static_url
+from .pdf_tags import scope_table_headers
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +119,7 @@ def html_to_pdf(html: str) -> tuple[bytes, int, list[str]]:
         logger.warning("report layout failed; laying it out again with every break allowed")
         plain = CSS(string=PLAIN_BREAKS_CSS)
         rendering = document.render(**PDF_OPTIONS, stylesheets=[plain])
-    pdf = rendering.write_pdf(**PDF_OPTIONS)
+    pdf = scope_table_headers(rendering.write_pdf(**PDF_OPTIONS))
     return pdf, len(rendering.pages), fetcher.refused
 
 

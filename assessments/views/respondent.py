@@ -16,6 +16,7 @@ from django.utils import dateformat, timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.tasking import Sends
 from organizations.audit import Action, audit_record
 
 from ..access import link_respondent, results_shared
@@ -29,10 +30,12 @@ from ..selectors import (
     newer_link_sent_at,
     respondent_and_question_for_token,
     respondent_progress,
+    saved_answer,
 )
 from ..services import AnswerInput, answer_save_by_link, answers_save, respondent_submit
 from .items import Item
 
+SCORING_LATER = "?scoring=later"
 ANSWER_FIELD = "q-"
 COMMENT_FIELD = "c-"
 _NO_ANSWER = SavedAnswer(None, False, "")
@@ -193,6 +196,7 @@ def _submitted(request, respondent: Respondent, token: str) -> HttpResponse:
         "sections": _sections(progress, items),
         "both_submitted": both,
         "results_url": results_url(token) if both else None,
+        "scoring_later": request.GET.get("scoring") == "later",
     }
     return render(request, "assessments/respond/submitted.html", ctx)
 
@@ -339,6 +343,11 @@ def _autosave_checked(request, token: str, code: str, comment: str) -> HttpRespo
         answers_save(
             respondent=respondent, entries=[AnswerInput(question, value, dont_know, comment)]
         )
+    except AnswersLocked as refused:
+        # A tab left open after submitting: the page puts the item back as it is stored.
+        stored = saved_answer(respondent, question)
+        body = {"answer": stored.posted, "comment": stored.comment}
+        return _json({"error": refused.message, "stored": body}, refused.status)
     except RespondentError as refused:
         return _json({"error": refused.message}, refused.status)
     return _saved(code, dont_know or value is not None)
@@ -392,13 +401,17 @@ def submit(request: HttpRequest, respondent: Respondent, token: str) -> HttpResp
     if request.POST.get("confirm") != "yes":
         error = RespondentError("Tick the box to confirm that your answers are final, then submit.")
         return _review(request, respondent, token, error=error)
+    sends = Sends()
     try:
-        respondent_submit(respondent=respondent, request=request)
+        respondent_submit(respondent=respondent, request=request, sends=sends)
     except AnswersLocked as refused:
         return _refusal(request, respondent, token, refused)
     except RespondentError as refused:
         return _review(request, respondent, token, error=refused)
-    return redirect("respond:welcome", token=token)
+    welcome_url = reverse("respond:welcome", kwargs={"token": token})
+    # The submit has committed: `sends` knows whether the scoring message left. If it did
+    # not, the page must not promise results being prepared (the sweeper scores it later).
+    return redirect(welcome_url + (SCORING_LATER if sends.failed else ""))
 
 
 def _already_submitted(respondent: Respondent) -> AnswersLocked:

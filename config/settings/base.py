@@ -198,7 +198,10 @@ CELERY_BROKER_URL = env_redis_url("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "memory://"
+    # In-process: an eager send still takes a producer from the broker pool, so the URL must
+    # be one kombu accepts without complaint (a bare "memory://" logs "No hostname was
+    # supplied" on every send). Nothing leaves the process.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -53,6 +53,16 @@
     }
   }
 
+  function restore(item, stored) {
+    item.querySelectorAll("input[type=radio]").forEach(function (radio) {
+      radio.checked = radio.value === stored.answer;
+    });
+    var comment = item.querySelector("textarea");
+    if (comment) {
+      comment.value = stored.comment;
+    }
+  }
+
   // One request at a time per item, so two quick changes cannot arrive out of order; a
   // change made meanwhile is sent (as the item then stands) when the first returns.
   var busy = new WeakSet();
@@ -85,7 +95,9 @@
           })
           .then(function (data) {
             if (!response.ok) {
-              throw new Error(data.error || "Not saved (error " + response.status + ").");
+              var refusal = new Error(data.error || "Not saved (error " + response.status + ").");
+              refusal.stored = data.stored;
+              throw refusal;
             }
             return data;
           });
@@ -99,6 +111,15 @@
         }
       })
       .catch(function (error) {
+        if (error.stored) {
+          // Refused for good (e.g. submitted in another tab): show the answer as stored,
+          // so the page never displays a change that was not kept.
+          restore(item, error.stored);
+          lastSent.set(item, payload(item).toString());
+          failed.delete(item);
+          setStatus(item, error.message + " The item shows your saved answer again.", "error");
+          return;
+        }
         failed.add(item);
         var text = error instanceof TypeError
           ? "Not saved: check your connection, then press Save."

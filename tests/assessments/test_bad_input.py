@@ -138,6 +138,8 @@ def test_it_refuses_an_answer_after_submission(client, rnd):
     response = client.post(rnd.url("ceo", "autosave"), {"question": "1.1", "answer": "1"})
     assert response.status_code == 409
     assert "submitted on" in response.json()["error"]
+    # A tab left open puts the item back as stored: the refusal says what that is.
+    assert response.json()["stored"] == {"answer": "4", "comment": ""}
     response = client.post(rnd.page("ceo", "D1"), {"action": "next", "q-1.1": "1"})
     assert response.status_code == 409
     assert "can no longer be changed" in text(response)

@@ -82,7 +82,7 @@ class TestRespondentSubmit:
             respondent_submit(respondent=ciso)  # a double submit enqueues nothing more
         from alignment.tasks import score_assessment  # the receiver of the hand-off
 
-        enqueue.assert_called_once_with(score_assessment, rnd.assessment.id)
+        enqueue.assert_called_once_with(score_assessment, rnd.assessment.id, report_to=None)
         assert both_submitted(rnd.assessment)
 
     def test_it_is_idempotent(self, rnd):

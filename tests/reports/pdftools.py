@@ -83,6 +83,42 @@ def xmp(pdf: bytes) -> str:
     return ""
 
 
+def pages_text(pdf: bytes) -> list[str]:
+    """Each page's text (pdftotext ends a page with a form feed), whitespace collapsed."""
+    pages = _run("pdftotext", pdf, "-enc", "UTF-8").split("\f")
+    return [re.sub(r"\s+", " ", page).strip() for page in pages[:-1]]
+
+
+def pages_fill(pdf: bytes, *, top_mm: float, bottom_mm: float, height_mm: float) -> list[float]:
+    """How far down each page's body the ink reaches (0 empty, 1 full), between the top and
+    bottom page margins (where the running header and footer are), from a greyscale
+    rendering with pdftoppm."""
+    from PIL import Image
+
+    executable = require_executable("pdftoppm")
+    fills = []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.pdf"
+        path.write_bytes(pdf)
+        subprocess.run(
+            [executable, "-r", "40", "-gray", str(path), str(Path(folder) / "p")],
+            check=True,
+            timeout=120,
+        )
+        for image_path in sorted(Path(folder).glob("p-*.pgm")):
+            fills.append(_fill(Image.open(image_path), top_mm, bottom_mm, height_mm))
+    return fills
+
+
+def _fill(image, top_mm: float, bottom_mm: float, height_mm: float) -> float:
+    width, height = image.size
+    top = round(height * top_mm / height_mm)
+    bottom = height - round(height * bottom_mm / height_mm)
+    pixels = image.load()
+    inked = [y for y in range(top, bottom) if any(pixels[x, y] < 200 for x in range(width))]
+    return (inked[-1] - top) / (bottom - top) if inked else 0.0
+
+
 def _unescape(value: str) -> str:
     import html
 

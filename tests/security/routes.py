@@ -91,6 +91,7 @@ class View:
 PUBLIC = {
     "home": View(),
     "healthz": View(),
+    "favicon": View(),
     "login": View((GET, POST)),
     "logout": View((POST,)),
     "password_reset": View((GET, POST)),

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from alignment.imports import ImportRejected, read_responses_csv, responses_import
 from assessments.models import Assessment, Respondent
+from config.tasking import Sends
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # 88 answers with long comments are well under 1 MB
 
@@ -35,7 +36,10 @@ class Command(BaseCommand):
         data = _read(Path(options["file"]))
         try:
             rows = read_responses_csv(data)
-            summary = responses_import(assessment=assessment, rows=rows, submit=options["submit"])
+            sends = Sends()
+            summary = responses_import(
+                assessment=assessment, rows=rows, submit=options["submit"], sends=sends
+            )
         except ImportRejected as rejected:
             for error in rejected.errors:
                 self.stderr.write(f"{options['file']}: {error}")
@@ -53,8 +57,19 @@ class Command(BaseCommand):
         )
         if summary.submitted:
             who = " and ".join(labels[role] for role in summary.submitted)
-            then = " Both have submitted: scoring is under way." if summary.scoring_enqueued else ""
-            self.stdout.write(f"Submitted the {who}.{then}")
+            self.stdout.write(f"Submitted the {who}.{_scoring_news(sends)}")
+
+
+def _scoring_news(sends: Sends) -> str:
+    """What became of the scoring message, known once the import has committed."""
+    if sends.failed:
+        return (
+            " Both have submitted. The task queue is unavailable, so scoring could not start:"
+            " the round will be scored when it is back (the sweeper re-sends it)."
+        )
+    if sends.tried:
+        return " Both have submitted: scoring is under way."
+    return ""
 
 
 def _read(path: Path) -> bytes:

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from config.text import RefuseControlCharactersMixin
+
 from .models import Questionnaire
 
 
@@ -15,7 +17,7 @@ def published_questionnaires():
     )
 
 
-class AssessmentCreateForm(forms.Form):
+class AssessmentCreateForm(RefuseControlCharactersMixin, forms.Form):
     title = forms.CharField(
         max_length=200,
         help_text="For example \u201cGenAI alignment, spring 2026\u201d. The executives see it.",
@@ -55,7 +57,7 @@ class AssessmentCreateForm(forms.Form):
         return data
 
 
-class RespondentForm(forms.Form):
+class RespondentForm(RefuseControlCharactersMixin, forms.Form):
     name = forms.CharField(max_length=150, required=False)
     email = forms.EmailField(
         help_text="Changing the address withdraws the links sent to the old one and, in an "

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import dateformat, timezone
 
 from config.tasking import enqueue_on_commit
+from config.text import control_character_problem
 from organizations.audit import Action, audit_record
 
 from .errors import AnswerRefused, AnswersLocked, IncompleteAnswers
@@ -223,9 +224,8 @@ def _answer_problem(value, dont_know: bool, comment: str) -> str | None:
         return "the answer must be a number from 1 to 5."
     if dont_know and value is not None:
         return "choose an answer or \u201cDon\u2019t know\u201d, not both."
-    if "\x00" in comment:
-        # PostgreSQL cannot store NUL characters in text; no keyboard types one.
-        return "the comment contains a null character."
+    if problem := control_character_problem(comment, "comment"):
+        return problem
     if len(comment) > COMMENT_MAX_LENGTH:
         return f"the comment is longer than {COMMENT_MAX_LENGTH} characters."
     return None

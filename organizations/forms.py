@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from config.text import RefuseControlCharactersMixin
+
 from .models import Membership, Organization
 
 
@@ -16,7 +18,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 RESERVED_SLUGS = {"new", "portfolio", "admin"}
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(RefuseControlCharactersMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "slug", "sector", "size_band", "region"]
@@ -29,7 +31,7 @@ class OrganizationForm(forms.ModelForm):
         return slug
 
 
-class ColleagueInviteForm(forms.Form):
+class ColleagueInviteForm(RefuseControlCharactersMixin, forms.Form):
     email = forms.EmailField(label="Colleague's email address")
     full_name = forms.CharField(label="Their name", max_length=150, required=False)
     role = forms.ChoiceField(

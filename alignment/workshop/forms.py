@@ -4,13 +4,14 @@ from django import forms
 from django.utils import timezone
 
 from alignment.models import ActionItem
+from config.text import RefuseControlCharactersMixin
 
 from .services import DESCRIPTION_MAX_LENGTH, NOTES_MAX_LENGTH
 
 POSITION_CHOICES = [("", "No position yet")] + [(str(v), str(v)) for v in range(1, 6)]
 
 
-class ConsensusForm(forms.Form):
+class ConsensusForm(RefuseControlCharactersMixin, forms.Form):
     """The agreed position and the notes of one dimension. A field absent from the POST is
     left unchanged (the presenter view posts the position and the notes separately)."""
 
@@ -23,7 +24,7 @@ class ConsensusForm(forms.Form):
         return {name: self.cleaned_data[name] for name in ("value", "notes") if name in self.data}
 
 
-class ActionForm(forms.Form):
+class ActionForm(RefuseControlCharactersMixin, forms.Form):
     description = forms.CharField(
         label="Action", max_length=DESCRIPTION_MAX_LENGTH, widget=forms.TextInput
     )
@@ -43,7 +44,7 @@ class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ActionItem.Status.choices)
 
 
-class NextRoundForm(forms.Form):
+class NextRoundForm(RefuseControlCharactersMixin, forms.Form):
     title = forms.CharField(max_length=200, help_text="The executives see it.")
     due_date = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}),

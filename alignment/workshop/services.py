@@ -12,6 +12,7 @@ from django.utils import timezone
 from alignment.models import ActionItem, ConsensusAnswer, WorkshopSession
 from assessments.models import Assessment, Dimension, Questionnaire, Respondent
 from assessments.services import Person, assessment_create, assessment_open
+from config.text import refuse_control_characters
 
 NOTES_MAX_LENGTH = 4000
 DESCRIPTION_MAX_LENGTH = 1000
@@ -41,8 +42,7 @@ def _check_dimension(session: WorkshopSession, dimension: Dimension) -> None:
 
 
 def _check_text(text: str, limit: int, what: str) -> str:
-    if "\x00" in text:
-        raise ValidationError(f"The {what} contains a null character.")
+    refuse_control_characters(text, what)
     if len(text) > limit:
         raise ValidationError(f"The {what} is longer than {limit} characters.")
     return text

@@ -6,13 +6,20 @@ from django.db import models
 from django.utils import timezone
 
 
+def fold_email(value) -> str:
+    """The one form of an email address that identifies an account: what sign-in looks up,
+    what the brute-force lockout counts (organizations.auth.lockout_username), what is stored.
+    Without it `Exec@a.test` and `exec@a.test` were one account but two lockout counters."""
+    return str(value or "").strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra):
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=fold_email(self.normalize_email(email)), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -29,7 +36,7 @@ class UserManager(BaseUserManager):
 
     def get_by_natural_key(self, username):
         # Emails are stored lower-case; signing in must not depend on the case typed.
-        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": fold_email(username)})
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -55,7 +62,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self):
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = fold_email(self.__class__.objects.normalize_email(self.email))
 
     def get_full_name(self):
         return self.full_name or self.email

@@ -128,6 +128,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The sign-in form posts the email in the field Django calls `username`.
 AXES_USERNAME_FORM_FIELD = "username"
+# Counted under the address as sign-in looks it up (lower-case), whatever the case typed.
+AXES_USERNAME_CALLABLE = "organizations.auth.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Sessions: 12 hours at most; see organizations.middleware for the idle limit.

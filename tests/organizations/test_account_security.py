@@ -109,3 +109,27 @@ def test_weak_passwords_are_refused():
     for weak in ("password1", "12345678901", "short"):
         with pytest.raises(ValidationError):
             validate_password(weak, user)
+
+
+def test_the_lock_holds_whatever_the_case_of_the_email(client, settings):
+    """Probe hole 1: each spelling of the address used to get its own five tries."""
+    UserFactory(email="exec@a.test")
+    for spelling in ["exec@a.test", "Exec@a.test", "eXec@a.test", "EXEC@A.TEST", " exec@a.test"]:
+        _sign_in(client, spelling, "wrong")
+    assert settings.AXES_FAILURE_LIMIT == 5
+    for spelling in ["exec@a.test", "Exec@A.test", "exeC@a.tesT"]:
+        response = _sign_in(client, spelling, DEFAULT_PASSWORD)
+        assert response.status_code == 429, spelling
+        assert "_auth_user_id" not in client.session
+
+
+def test_sign_in_accepts_any_case_and_clears_the_same_counter(client, settings):
+    UserFactory(email="exec@a.test")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        _sign_in(client, "EXEC@a.test", "wrong")
+    assert _sign_in(client, "Exec@A.Test", DEFAULT_PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    # The success reset the one counter: four more failures in another case do not lock.
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        _sign_in(client, "exec@a.test", "wrong")
+    assert _sign_in(client, "exec@a.test", DEFAULT_PASSWORD).status_code == 302

@@ -291,12 +291,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # On the handler, so every logger's records pass it (see config.redaction).
+    "filters": {"redact_tokens": {"()": "assessments.logging.RedactTokensFilter"}},
     # LOG_LEVEL on the handler as well: Django's own loggers (django.request logs every 4xx
     # as a warning) pass their records up at their own level, whatever the root's.
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
+            "filters": ["redact_tokens"],
             "level": env_str("LOG_LEVEL", "INFO"),
         }
     },

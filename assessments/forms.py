@@ -1,8 +1,8 @@
 from django import forms
-from django.utils import timezone
 
 from config.text import RefuseControlCharactersMixin
 
+from .due_dates import clean_due_date_field
 from .models import Questionnaire
 
 
@@ -44,10 +44,7 @@ class AssessmentCreateForm(RefuseControlCharactersMixin, forms.Form):
         self.fields["questionnaire"].initial = queryset.first()
 
     def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due < timezone.localdate():
-            raise forms.ValidationError("The due date is in the past.")
-        return due
+        return clean_due_date_field(self.cleaned_data["due_date"])
 
     def clean(self):
         data = super().clean()

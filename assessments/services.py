@@ -14,6 +14,7 @@ from config.tasking import enqueue_on_commit
 from config.text import control_character_problem
 from organizations.audit import Action, audit_record
 
+from .due_dates import refuse_bad_due_date
 from .errors import AnswerRefused, AnswersLocked, IncompleteAnswers
 from .models import (
     Answer,
@@ -131,8 +132,7 @@ def assessment_create(
     """A draft assessment with its CEO and CISO. Nothing is sent until it is opened."""
     if not questionnaire.is_published:
         raise ValidationError({"questionnaire": "Only a published questionnaire can be used."})
-    if due_date is not None and due_date < timezone.localdate():
-        raise ValidationError({"due_date": "The due date is in the past."})
+    refuse_bad_due_date(due_date)
     if _clean_email(ceo.email).lower() == _clean_email(ciso.email).lower():
         raise ValidationError(
             {"ciso_email": "The CEO and the CISO need different email addresses."}

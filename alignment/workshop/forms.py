@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from alignment.models import ActionItem
+from assessments.due_dates import clean_due_date_field
 from config.text import RefuseControlCharactersMixin
 
 from .services import DESCRIPTION_MAX_LENGTH, NOTES_MAX_LENGTH
@@ -34,10 +35,7 @@ class ActionForm(RefuseControlCharactersMixin, forms.Form):
     )
 
     def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due is not None and due < timezone.localdate():
-            raise forms.ValidationError("The due date is in the past.")
-        return due
+        return clean_due_date_field(self.cleaned_data["due_date"])
 
 
 class ActionStatusForm(forms.Form):
@@ -62,10 +60,7 @@ class NextRoundForm(RefuseControlCharactersMixin, forms.Form):
         return timezone.localdate() + timedelta(days=21)
 
     def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due < timezone.localdate():
-            raise forms.ValidationError("The due date is in the past.")
-        return due
+        return clean_due_date_field(self.cleaned_data["due_date"])
 
 
 class GapFilterForm(forms.Form):

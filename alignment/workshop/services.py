@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from alignment.models import ActionItem, ConsensusAnswer, WorkshopSession
+from assessments.due_dates import refuse_bad_due_date
 from assessments.models import Assessment, Dimension, Questionnaire, Respondent
 from assessments.services import Person, assessment_create, assessment_open
 from config.text import refuse_control_characters
@@ -95,8 +96,7 @@ def action_add(
     description = _check_text((description or "").strip(), DESCRIPTION_MAX_LENGTH, "action")
     if not description:
         raise ValidationError({"description": "Describe the action."})
-    if due_date is not None and due_date < timezone.localdate():
-        raise ValidationError({"due_date": "The due date is in the past."})
+    refuse_bad_due_date(due_date)
     action = ActionItem(
         session=session,
         dimension=dimension,

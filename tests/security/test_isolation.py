@@ -186,6 +186,12 @@ def test_our_objects_are_for_the_roles_that_may_use_them(route, ours, theirs, cl
             assert response.status_code in ALLOWED, f"{where}: got {response.status_code}"
             assert not _to_sign_in(response), f"{where}: sent to sign in"
             _assert_nothing_of(theirs, response, where)
+            _assert_not_stored(response, where)
+
+
+def _assert_not_stored(response, where: str) -> None:
+    """Probe hole 6: pages with both executives' answers were cacheable."""
+    assert "no-store" in response.get("Cache-Control", ""), f"{where}: may be cached"
 
 
 # --- Pages without a tenant object -------------------------------------------------------
@@ -400,6 +406,7 @@ def test_the_right_link_opens_the_page(route, ours):
     for method in view.methods:
         response = _send(Client(), method, path, view.data)
         assert response.status_code in ALLOWED, (method, path, response.status_code)
+        _assert_not_stored(response, f"{method.upper()} {route}")
 
 
 # --- The Django admin --------------------------------------------------------------------

@@ -111,3 +111,13 @@ def env_email_url(name: str = "EMAIL_URL") -> dict | None:
         return environ.Env.email_url_config(value)
     except Exception as error:
         raise _bad(name, value, f"a valid email URL ({error})") from None
+
+
+def refuse_weak_secret_key(secret_key: str) -> None:
+    """With DEBUG off the app is being served to someone: the committed development key (or
+    any short one) would let anyone who has read the repository forge sessions and reset links."""
+    if len(secret_key) < 50 or secret_key.startswith("dev-insecure"):
+        raise ImproperlyConfigured(
+            "Environment variable SECRET_KEY must be a random string of at least 50 characters "
+            "when DEBUG is off (the development key is refused)."
+        )

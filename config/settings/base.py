@@ -21,14 +21,21 @@ from config.env import (
     env_list,
     env_redis_url,
     env_str,
+    refuse_weak_secret_key,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # --- Core -------------------------------------------------------------------------------
 DEBUG = env_bool("DEBUG", True)
-# Only for the embedded default; production.py refuses to start without SECRET_KEY.
-SECRET_KEY = env_str("SECRET_KEY", "dev-insecure-parley-secret-key-change-me-0123456789abcdef")
+# Only for the embedded default, which runs with DEBUG on; production.py refuses to start
+# without SECRET_KEY.
+DEVELOPMENT_SECRET_KEY = "dev-insecure-parley-secret-key-change-me-0123456789abcdef"
+SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+
+
+if not DEBUG:
+    refuse_weak_secret_key(SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Absolute base of links that leave the app (invitation emails, CLI output).

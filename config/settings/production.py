@@ -6,17 +6,21 @@ CELERY_BROKER_URL: in production nothing heavy runs inside a web request.
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_redis_url, env_str
+from config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_redis_url,
+    env_str,
+    refuse_weak_secret_key,
+)
 
 from .base import *  # noqa: F403
 from .base import DATABASES
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-insecure"):
-    raise ImproperlyConfigured(
-        "Environment variable SECRET_KEY must be a random string of at least 50 characters."
-    )
+refuse_weak_secret_key(SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 env_str("DATABASE_URL")  # raises "… DATABASE_URL is required" when unset
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from .emails import render_subject
 from .models import Membership, Organization, User
 
 
@@ -72,7 +73,7 @@ def _send_invite(organization, inviter, user, link) -> None:
         "set_password_link": link,
         "login_url": settings.PARLEY_BASE_URL + reverse("login"),
     }
-    subject = render_to_string("emails/colleague_invite-subject.txt", ctx).strip()
+    subject = render_subject("emails/colleague_invite-subject.txt", ctx)
     text = render_to_string("emails/colleague_invite-body.txt", ctx)
     html = render_to_string("emails/colleague_invite-body.html", ctx)
     message = EmailMultiAlternatives(subject, text, to=[user.email])

@@ -351,3 +351,21 @@ def test_changing_an_email_in_a_draft_sends_nothing_and_revokes_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         consultant_client.post(_url("send", assessment))
     assert sorted(m.to[0] for m in mailoutbox) == ["alex@acme.example", "sam@new.example"]
+
+
+def test_email_subjects_are_plain_text_on_one_line(
+    consultant_client, organization, questionnaire, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Probe hole 8: subjects arrived HTML-escaped ("O&#x27;Brien")."""
+    organization.name = "O'Brien & Sons <Ltd>\r\nBcc: evil@x.example\x0b"
+    organization.save()
+    assessment = _create(consultant_client, organization, questionnaire)
+    with django_capture_on_commit_callbacks(execute=True):
+        consultant_client.post(_url("send", assessment))
+    assert len(mailoutbox) == 2
+    for message in mailoutbox:
+        assert message.subject == (
+            "Invitation: O'Brien & Sons <Ltd> Bcc: evil@x.example\ufffd’s generative AI "
+            "questionnaire"
+        )
+        assert "Bcc" not in message.message().keys()

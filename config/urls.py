@@ -13,6 +13,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", org_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_reset/",
+        org_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     # The PDF report: /organisations/<slug>/assessments/<code>/report/… and /r/<token>/report.pdf
     path("", include("reports.urls")),

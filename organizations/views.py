@@ -6,8 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from . import services
+from .audit import client_ip
 from .forms import ColleagueInviteForm, EmailAuthenticationForm, OrganizationForm
-from .models import AuditEvent, Membership
+from .models import AuditEvent, Membership, fold_email
+from .ratelimit import Limit, limit_from_settings, rate_limit_exceeded
 from .selectors import MANAGER_ROLES, organization_for_user, role_in
 
 
@@ -36,9 +38,37 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     return render(request, "organizations/organization_list.html", ctx)
 
 
+def too_many_requests(request: HttpRequest, limit: Limit) -> HttpResponse:
+    ctx = {"minutes": limit.minutes}
+    return render(request, "registration/too_many_requests.html", ctx, status=429)
+
+
 class SignInView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        limit = limit_from_settings("sign-in-ip", "RATE_LIMIT_SIGN_IN_PER_IP")
+        if rate_limit_exceeded(limit=limit, subject=client_ip(request)):
+            return too_many_requests(request, limit)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, limited per client address (a 429 page) and per email address (beyond the
+    limit the page reads the same but nothing is sent, so it tells nothing about accounts)."""
+
+    def post(self, request, *args, **kwargs):
+        limit = limit_from_settings("password-reset-ip", "RATE_LIMIT_PASSWORD_RESET_PER_IP")
+        if rate_limit_exceeded(limit=limit, subject=client_ip(request)):
+            return too_many_requests(request, limit)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        limit = limit_from_settings("password-reset-email", "RATE_LIMIT_PASSWORD_RESET_PER_EMAIL")
+        if rate_limit_exceeded(limit=limit, subject=fold_email(form.cleaned_data["email"])):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @login_required

@@ -141,6 +141,13 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "organizations.auth.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# Per client address (and per email for password reset), per window: see
+# organizations.ratelimit. Counted in the cache below.
+RATE_LIMIT_WINDOW_SECONDS = 60 * env_int("RATE_LIMIT_WINDOW_MINUTES", 15, minimum=1)
+RATE_LIMIT_SIGN_IN_PER_IP = env_int("RATE_LIMIT_SIGN_IN_PER_IP", 30, minimum=1)
+RATE_LIMIT_PASSWORD_RESET_PER_IP = env_int("RATE_LIMIT_PASSWORD_RESET_PER_IP", 5, minimum=1)
+RATE_LIMIT_PASSWORD_RESET_PER_EMAIL = env_int("RATE_LIMIT_PASSWORD_RESET_PER_EMAIL", 3, minimum=1)
+
 # Sessions: 12 hours at most; see organizations.middleware for the idle limit.
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
@@ -192,6 +199,20 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
+# The cache holds the rate-limit counters: in Redis (shared by every process) when there is
+# one, else in this process's memory. Never call cache.clear() on the Redis one: it shares
+# the broker's database.
+if CELERY_BROKER_URL.startswith("redis"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CELERY_BROKER_URL,
+            "KEY_PREFIX": "parley-cache",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

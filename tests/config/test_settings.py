@@ -201,3 +201,10 @@ def test_production_refuses_the_development_key():
     key = "dev-insecure-parley-secret-key-change-me-0123456789abcdef"
     done = _load_settings("config.settings.production", **{**PRODUCTION_ENV, "SECRET_KEY": key})
     assert done.returncode != 0 and "the development key is refused" in done.stderr
+
+
+def test_the_cache_is_redis_when_a_broker_is_configured_and_memory_otherwise():
+    done = _read_setting("CACHES['default']['BACKEND']", CELERY_BROKER_URL="redis://r:6379/2")
+    assert done.stdout.strip() == "django.core.cache.backends.redis.RedisCache", done.stderr
+    done = _read_setting("CACHES['default']['BACKEND']")
+    assert done.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache", done.stderr

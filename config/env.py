@@ -121,3 +121,27 @@ def refuse_weak_secret_key(secret_key: str) -> None:
             "Environment variable SECRET_KEY must be a random string of at least 50 characters "
             "when DEBUG is off (the development key is refused)."
         )
+
+
+def env_oidc_providers(name: str = "PARLEY_OIDC_PROVIDERS") -> list[dict]:
+    """Single sign-on providers: PARLEY_OIDC_PROVIDERS names them (e.g. "corp,partner"), and
+    each has OIDC_<NAME>_ISSUER, OIDC_<NAME>_CLIENT_ID, OIDC_<NAME>_CLIENT_SECRET and an
+    optional OIDC_<NAME>_LABEL (the button's words). As django-allauth's APPS entries."""
+    providers = []
+    for provider_id in env_list(name, []):
+        if not provider_id.replace("-", "").isalnum():
+            raise _bad(name, provider_id, "a list of names of letters, digits and hyphens")
+        prefix = f"OIDC_{provider_id.upper().replace('-', '_')}_"
+        issuer = env_str(prefix + "ISSUER")
+        if urlparse(issuer).scheme not in {"https", "http"}:
+            raise _bad(prefix + "ISSUER", issuer, "an https:// URL")
+        providers.append(
+            {
+                "provider_id": provider_id,
+                "name": env_str(prefix + "LABEL", provider_id),
+                "client_id": env_str(prefix + "CLIENT_ID"),
+                "secret": env_str(prefix + "CLIENT_SECRET"),
+                "settings": {"server_url": issuer, "oauth_pkce_enabled": True},
+            }
+        )
+    return providers

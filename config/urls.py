@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from config import accounts_urls
 from config.health import healthz
 from organizations import views as org_views
 
@@ -18,7 +20,20 @@ urlpatterns = [
         org_views.PasswordResetView.as_view(),
         name="password_reset",
     ),
+    # One way each to reset and to change a password: allauth's addresses lead to the same.
+    path(
+        "accounts/password/reset/",
+        RedirectView.as_view(pattern_name="password_reset"),
+        name="account_reset_password",
+    ),
+    path(
+        "accounts/password_change/",
+        RedirectView.as_view(pattern_name="account_change_password"),
+        name="password_change",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # allauth: second factors, sessions, single sign-on, password change (see accounts_urls).
+    *accounts_urls.urlpatterns,
     # The PDF report: /organisations/<slug>/assessments/<code>/report/… and /r/<token>/report.pdf
     path("", include("reports.urls")),
     path("organisations/", include("organizations.urls")),

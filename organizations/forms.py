@@ -1,19 +1,9 @@
+from allauth.account.forms import LoginForm
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 
 from config.text import RefuseControlCharactersMixin
 
 from .models import Membership, Organization
-
-
-class EmailAuthenticationForm(AuthenticationForm):
-    """Sign-in by email; the field keeps the name `username` that Django and axes expect."""
-
-    username = forms.EmailField(
-        label="Email address",
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
-    )
-
 
 RESERVED_SLUGS = {"new", "portfolio", "admin"}
 
@@ -49,3 +39,17 @@ class ColleagueInviteForm(RefuseControlCharactersMixin, forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+class SignInForm(LoginForm):
+    """allauth's sign-in form, with the words and autocomplete hints of Parley's pages."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Email address"
+        self.fields["login"].widget.attrs.update(
+            {"autocomplete": "email", "autofocus": True, "placeholder": ""}
+        )
+        self.fields["password"].widget.attrs.update(
+            {"autocomplete": "current-password", "placeholder": ""}
+        )

@@ -133,6 +133,17 @@ class AuditEvent(models.Model):
         ASSESSMENT_REOPENED = "assessment_reopened", "Assessment reopened"
         REPORT_DOWNLOADED = "report_downloaded", "Report downloaded"
         EXPORT_DOWNLOADED = "export_downloaded", "Export downloaded"
+        MFA_ADDED = "mfa_added", "Second factor added"
+        MFA_REMOVED = "mfa_removed", "Second factor removed"
+        MFA_CODES_RENEWED = "mfa_codes_renewed", "Recovery codes renewed"
+        MFA_FAILED = "mfa_failed", "Failed second-factor check"
+        MFA_RESET = "mfa_reset", "Multi-factor sign-in reset by site staff"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        SESSIONS_ENDED = "sessions_ended", "Other sessions ended"
+        SSO_SIGN_IN = "sso_sign_in", "Signed in with single sign-on"
+        SSO_LINKED = "sso_linked", "Single sign-on linked"
+        SSO_UNLINKED = "sso_unlinked", "Single sign-on unlinked"
+        SSO_REFUSED = "sso_refused", "Single sign-on refused"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)

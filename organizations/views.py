@@ -1,3 +1,4 @@
+from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -7,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from . import services
 from .audit import client_ip
-from .forms import ColleagueInviteForm, EmailAuthenticationForm, OrganizationForm
+from .forms import ColleagueInviteForm, OrganizationForm
 from .models import AuditEvent, Membership, fold_email
 from .ratelimit import Limit, limit_from_settings, rate_limit_exceeded
 from .selectors import MANAGER_ROLES, organization_for_user, role_in
@@ -43,9 +44,9 @@ def too_many_requests(request: HttpRequest, limit: Limit) -> HttpResponse:
     return render(request, "registration/too_many_requests.html", ctx, status=429)
 
 
-class SignInView(auth_views.LoginView):
-    form_class = EmailAuthenticationForm
-    redirect_authenticated_user = True
+class SignInView(allauth_views.LoginView):
+    """allauth's sign-in (password, then the second factor when the account has one), limited
+    per client address; django-axes locks an (email, address) pair after failures."""
 
     def post(self, request, *args, **kwargs):
         limit = limit_from_settings("sign-in-ip", "RATE_LIMIT_SIGN_IN_PER_IP")

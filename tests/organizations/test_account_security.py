@@ -14,7 +14,7 @@ Action = AuditEvent.Action
 
 
 def _sign_in(client, email, password):
-    return client.post(reverse("login"), {"username": email, "password": password})
+    return client.post(reverse("login"), {"login": email, "password": password})
 
 
 def test_it_locks_an_email_after_repeated_failures_with_a_clear_message(client, settings):

@@ -41,11 +41,11 @@ def test_sign_in_attempts_from_one_address_are_limited_across_emails(client, set
     UserFactory(email="real@example.com")
     for n in range(4):  # fewer than axes' five per email: only the per-address limit applies
         response = client.post(
-            reverse("login"), {"username": f"guess{n}@example.com", "password": "x"}
+            reverse("login"), {"login": f"guess{n}@example.com", "password": "x"}
         )
         assert response.status_code == 200
     response = client.post(
-        reverse("login"), {"username": "real@example.com", "password": DEFAULT_PASSWORD}
+        reverse("login"), {"login": "real@example.com", "password": DEFAULT_PASSWORD}
     )
     assert response.status_code == 429 and "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN).count() == 0

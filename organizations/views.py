@@ -1,4 +1,7 @@
+from urllib.parse import urlparse
+
 from allauth.account import views as allauth_views
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -47,6 +50,14 @@ def too_many_requests(request: HttpRequest, limit: Limit) -> HttpResponse:
 class SignInView(allauth_views.LoginView):
     """allauth's sign-in (password, then the second factor when the account has one), limited
     per client address; django-axes locks an (email, address) pair after failures."""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if origins := sso_provider_origins():
+            # The single sign-on buttons post here, and the answer redirects to the provider:
+            # browsers check that redirect against this page's form-action ('self' only).
+            response._csp_update = {"form-action": origins}
+        return response
 
     def post(self, request, *args, **kwargs):
         limit = limit_from_settings("sign-in-ip", "RATE_LIMIT_SIGN_IN_PER_IP")
@@ -119,3 +130,13 @@ def _report_invite(request, outcome) -> None:
         messages.info(request, f"{email} is already a member; their role is unchanged.")
     else:
         messages.success(request, f"{email} was added and has been sent an email.")
+
+
+def sso_provider_origins() -> list[str]:
+    """The origins of the single sign-on providers' issuers."""
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    origins = []
+    for app in apps:
+        url = urlparse(app["settings"]["server_url"])
+        origins.append(f"{url.scheme}://{url.netloc}")
+    return origins

@@ -32,7 +32,12 @@ const provider = new Provider(issuer, {
       response_types: ["code"],
     },
   ],
-  claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+  // amr (and auth_time) go into the ID token only when a granted scope lists them.
+  claims: {
+    openid: ["sub", "amr", "auth_time"],
+    email: ["email", "email_verified"],
+    profile: ["name"],
+  },
   async findAccount(ctx, sub) {
     if (!accounts[sub]) return undefined;
     return { accountId: sub, claims: async () => ({ sub, ...accounts[sub] }) };

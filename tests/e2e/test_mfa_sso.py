@@ -66,7 +66,7 @@ def test_a_consultant_adds_a_security_key_and_signs_in_with_it(page, base_url, c
         page.wait_for_url(re.compile(r"/accounts/2fa/webauthn/add/"))
     page.get_by_label("Name").fill("Desk key")
     page.get_by_role("button", name="Add").click()
-    page.wait_for_url(re.compile(r"/accounts/2fa/"))
+    page.wait_for_url(lambda url: "/accounts/2fa/" in url and not url.endswith("/add/"))
     credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
     assert len(credentials["credentials"]) == 1
     assert AuditEvent.objects.filter(actor=consultant, action=Action.MFA_ADDED).exists()
@@ -148,9 +148,9 @@ def test_sso_signs_in_an_existing_user_and_trusts_the_providers_mfa(
     consultant.save()
     _sign_in_with_sso(page, base_url, "u-known", second_factor=True)
     page.wait_for_url(re.compile(r"/organisations/$"))
-    _expect()(page.get_by_text("known@client.test")).to_be_visible()
+    _expect()(page.get_by_role("link", name="known@client.test")).to_be_visible()
     event = AuditEvent.objects.get(action=Action.SSO_SIGN_IN)
-    assert event.actor == consultant and event.target == "openid_connect (MFA by the provider)"
+    assert event.actor == consultant and event.target == "corp (MFA by the provider)"
     assert AuditEvent.objects.filter(actor=consultant, action=Action.SSO_LINKED).exists()
 
 

@@ -70,6 +70,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if not (User.objects.filter(email__iexact=email).exists() or _domain_allowed(email)):
             self._refuse(request, sociallogin, email, "no Parley account has this email address")
 
+    def list_apps(self, request, provider=None, client_id=None):
+        """Providers come from the environment (PARLEY_OIDC_PROVIDERS). Without any, no
+        query: the sign-in page must not need the database to say there is none."""
+        if not settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS"):
+            return []
+        return super().list_apps(request, provider=provider, client_id=client_id)
+
     def is_open_for_signup(self, request, sociallogin) -> bool:
         email = _verified_email(sociallogin)
         return bool(email and _domain_allowed(email))

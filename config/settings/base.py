@@ -183,6 +183,8 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 # limits on the same requests would answer first with other words.
 ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None, "reset_password": None}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Parley: "
+# Tell the account holder by email when their password or second factors change.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Parley"
 MFA_PASSKEY_LOGIN_ENABLED = False  # a security key is a second factor, after the password

@@ -7,6 +7,7 @@ import pyotp
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import SESSION_KEY
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -14,7 +15,9 @@ from organizations.models import AuditEvent
 from organizations.services import user_mfa_reset
 from tests.factories import DEFAULT_PASSWORD
 
-pytestmark = pytest.mark.django_db
+# Transactional: allauth announces a new factor (signal, notification email) once the
+# request's transaction commits, inside the request, as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
 Action = AuditEvent.Action
 
 
@@ -23,14 +26,9 @@ def _sign_in(client, user, password=DEFAULT_PASSWORD):
 
 
 @pytest.fixture
-def enrol_totp(django_capture_on_commit_callbacks):
-    """Add an authenticator app as a person does (allauth announces it once committed)."""
-
-    def enrol(client) -> pyotp.TOTP:
-        with django_capture_on_commit_callbacks(execute=True):
-            return _enrol_totp(client)
-
-    return enrol
+def enrol_totp():
+    """Add an authenticator app as a person does."""
+    return _enrol_totp
 
 
 def _enrol_totp(client) -> pyotp.TOTP:
@@ -77,6 +75,7 @@ def test_sign_in_with_totp_asks_for_the_code_and_refuses_a_wrong_or_replayed_one
     _sign_in(client, consultant)
     totp = enrol_totp(client)
     assert Authenticator.objects.filter(user=consultant, type="totp").exists()
+    assert "Parley: Authenticator App Activated" in [m.subject for m in mail.outbox]
     client.post(reverse("logout"))
 
     response = _sign_in(client, consultant)
@@ -160,3 +159,23 @@ def test_the_admin_action_resets_mfa(client, consultant, staff_user):
     )
     assert "1 authenticator(s) removed" in response.content.decode()
     assert not Authenticator.objects.filter(user=consultant).exists()
+
+
+def test_changing_the_password_ends_the_other_sessions_and_is_audited(consultant):
+    laptop, phone = Client(), Client()
+    _sign_in(laptop, consultant)
+    _sign_in(phone, consultant)
+    sessions = laptop.get(reverse("usersessions_list"))
+    assert sessions.status_code == 200 and sessions.content.decode().count("127.0.0.1") >= 2
+
+    new = "a-different-long-passphrase"
+    data = {"oldpassword": DEFAULT_PASSWORD, "password1": new, "password2": new}
+    response = laptop.post(reverse("account_change_password"), data)
+    assert response.status_code == 302, response.content.decode()[:1500]
+
+    assert laptop.get(reverse("organizations:list")).status_code == 200
+    assert phone.get(reverse("organizations:list")).status_code == 302
+    actions = set(AuditEvent.objects.filter(actor=consultant).values_list("action", flat=True))
+    assert {Action.PASSWORD_CHANGED, Action.SIGN_IN} <= actions
+    # The account holder hears of it (allauth's notification, with Parley's subject rules).
+    assert [m.subject for m in mail.outbox] == ["Parley: Password Changed"]

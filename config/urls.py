@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -8,6 +9,9 @@ from config.health import healthz
 from organizations import views as org_views
 
 admin.site.site_header = "Parley administration"
+# The admin signs in through Parley's sign-in (allauth's, second factor included), never
+# through its own password-only form.
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_title = "Parley admin"
 
 urlpatterns = [

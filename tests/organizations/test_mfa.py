@@ -179,3 +179,23 @@ def test_changing_the_password_ends_the_other_sessions_and_is_audited(consultant
     assert {Action.PASSWORD_CHANGED, Action.SIGN_IN} <= actions
     # The account holder hears of it (allauth's notification, with Parley's subject rules).
     assert [m.subject for m in mail.outbox] == ["Parley: Password Changed"]
+
+
+def test_the_admin_signs_in_through_parleys_sign_in_and_its_second_factor(
+    client, staff_user, enrol_totp
+):
+    _sign_in(client, staff_user)
+    totp = enrol_totp(client)
+    client.post(reverse("logout"))
+
+    response = client.get(reverse("admin:login") + "?next=/admin/")
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    # The admin's own form is not there to take a password alone.
+    posted = client.post(
+        reverse("admin:login"), {"username": staff_user.email, "password": DEFAULT_PASSWORD}
+    )
+    assert posted.status_code == 302 and SESSION_KEY not in client.session
+
+    assert _sign_in(client, staff_user).url == reverse("mfa_authenticate")
+    client.post(reverse("mfa_authenticate"), {"code": totp.now()})
+    assert client.get(reverse("admin:index")).status_code == 200

@@ -24,6 +24,7 @@ from assessments.errors import IncompleteAnswers, RespondentError
 from assessments.models import Answer, Assessment, Question, Respondent
 from assessments.services import COMMENT_MAX_LENGTH, respondent_submit
 from config.tasking import Sends
+from config.text import control_character_problem
 
 from . import scoring
 
@@ -87,16 +88,17 @@ def read_responses_csv(data: bytes) -> list[ResponseRow]:
         raise ImportRejected(
             [RowError(line, f"the file is not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8")]
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open is an error, not a field that swallows the rest of the file.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records = []
+    start = 1
     try:
-        start = 1
         for record in reader:
             if any(cell.strip() for cell in record):
                 records.append((start, record))
             start = reader.line_num + 1
     except csv.Error as error:
-        raise ImportRejected([RowError(reader.line_num, f"not valid CSV: {error}")]) from None
+        raise ImportRejected([_csv_error(error, start, reader.line_num)]) from None
     if not records:
         raise ImportRejected([RowError(None, f"the file is empty: expected {','.join(HEADER)}")])
     (header_line, header), body = records[0], records[1:]
@@ -104,6 +106,12 @@ def read_responses_csv(data: bytes) -> list[ResponseRow]:
     if not body:
         raise ImportRejected([RowError(None, "the file has a header but no answers")])
     return [_row(line, record, columns) for line, record in body]
+
+
+def _csv_error(error: csv.Error, start: int, line: int) -> RowError:
+    if "unexpected end of data" in str(error):
+        return RowError(start, 'a quoted field is never closed (a " opened here has no closing ")')
+    return RowError(line, f"not valid CSV: {error}")
 
 
 def _columns(line: int, header: list[str]) -> list[str]:
@@ -161,6 +169,8 @@ def _check_row(row: ResponseRow, questions: dict[str, Question]) -> list[str]:
         reasons.append(f"role must be ceo or ciso, not {row.role!r}")
     if row.value not in VALUES:
         reasons.append(f"value must be 1, 2, 3, 4, 5 or dk, not {row.value!r}")
+    if problem := control_character_problem(row.comment, "comment"):
+        reasons.append(problem[0].lower() + problem[1:])
     if len(row.comment) > COMMENT_MAX_LENGTH:
         reasons.append(f"the comment is longer than {COMMENT_MAX_LENGTH} characters")
     return reasons

@@ -25,6 +25,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from assessments.models import Assessment
+from config.text import without_control_characters
 
 from . import scoring
 from .models import ActionItem, ConsensusAnswer
@@ -364,7 +365,7 @@ def _csv_cell(value) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return repr(value)
-    text = str(value)
+    text = without_control_characters(str(value))
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -384,6 +385,8 @@ def csv_bytes(table: Table) -> bytes:
 
 
 def _xlsx_value(value):
+    if isinstance(value, str):
+        return without_control_characters(value)
     if isinstance(value, datetime):
         return _local(value)
     return value

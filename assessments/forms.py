@@ -1,6 +1,8 @@
 from django import forms
-from django.utils import timezone
 
+from config.text import RefuseControlCharactersMixin
+
+from .due_dates import clean_due_date_field
 from .models import Questionnaire
 
 
@@ -15,7 +17,7 @@ def published_questionnaires():
     )
 
 
-class AssessmentCreateForm(forms.Form):
+class AssessmentCreateForm(RefuseControlCharactersMixin, forms.Form):
     title = forms.CharField(
         max_length=200,
         help_text="For example \u201cGenAI alignment, spring 2026\u201d. The executives see it.",
@@ -42,10 +44,7 @@ class AssessmentCreateForm(forms.Form):
         self.fields["questionnaire"].initial = queryset.first()
 
     def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due < timezone.localdate():
-            raise forms.ValidationError("The due date is in the past.")
-        return due
+        return clean_due_date_field(self.cleaned_data["due_date"])
 
     def clean(self):
         data = super().clean()
@@ -55,7 +54,7 @@ class AssessmentCreateForm(forms.Form):
         return data
 
 
-class RespondentForm(forms.Form):
+class RespondentForm(RefuseControlCharactersMixin, forms.Form):
     name = forms.CharField(max_length=150, required=False)
     email = forms.EmailField(
         help_text="Changing the address withdraws the links sent to the old one and, in an "

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from config.tasking import enqueue_on_commit
 from organizations.audit import Action, audit_record
+from organizations.emails import render_subject
 
 from .models import Assessment, Invitation, Respondent
 from .tokens import hash_token, new_token
@@ -239,9 +240,8 @@ def _email(invitation: Invitation, raw: str) -> EmailMultiAlternatives:
     ctx["resent"] = earlier and invitation.kind == Invitation.Kind.INVITATION
     ctx["replaces"] = earlier and respondent.revoked_at is not None
     name = "reminder" if invitation.kind == Invitation.Kind.REMINDER else "invitation"
-    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", ctx).split())
     message = EmailMultiAlternatives(
-        subject=subject,
+        subject=render_subject(f"emails/{name}-subject.txt", ctx),
         body=render_to_string(f"emails/{name}-body.txt", ctx),
         to=[invitation.email],
         reply_to=[consultant.email] if consultant else None,

@@ -1,14 +1,10 @@
 """Keep personal-link tokens out of the logs: a token in a URL is a credential."""
 
 import logging
-import re
 
-_TOKEN_IN_PATH = re.compile(r"/r/[A-Za-z0-9_-]+")
-REDACTED = "/r/[token]"
+from config.redaction import REDACTED, redact
 
-
-def redact(text: str) -> str:
-    return _TOKEN_IN_PATH.sub(REDACTED, text)
+__all__ = ["REDACTED", "RedactTokensFilter", "install", "redact"]
 
 
 class RedactTokensFilter(logging.Filter):
@@ -16,17 +12,16 @@ class RedactTokensFilter(logging.Filter):
     writes the path of every 4xx/5xx response, the development server every request)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = redact(record.msg)
-        if isinstance(record.args, tuple):
-            record.args = tuple(_clean(a) for a in record.args)
-        elif isinstance(record.args, dict):  # gunicorn's access log passes its atoms
-            record.args = {key: _clean(value) for key, value in record.args.items()}
+        # The message as it will be written: a token split between the format and its
+        # arguments ("/%%72/%s", token) only appears once they are put together.
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed call; logging reports it later
+            return True
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
         return True
-
-
-def _clean(value):
-    return redact(value) if isinstance(value, str) else value
 
 
 LOGGERS = (

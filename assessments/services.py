@@ -12,8 +12,10 @@ from django.utils import dateformat, timezone
 
 from config import handoffs
 from config.tasking import Sends
+from config.text import control_character_problem
 from organizations.audit import Action, audit_record
 
+from .due_dates import refuse_bad_due_date
 from .errors import AnswerRefused, AnswersLocked, IncompleteAnswers
 from .models import (
     Answer,
@@ -131,8 +133,7 @@ def assessment_create(
     """A draft assessment with its CEO and CISO. Nothing is sent until it is opened."""
     if not questionnaire.is_published:
         raise ValidationError({"questionnaire": "Only a published questionnaire can be used."})
-    if due_date is not None and due_date < timezone.localdate():
-        raise ValidationError({"due_date": "The due date is in the past."})
+    refuse_bad_due_date(due_date)
     if _clean_email(ceo.email).lower() == _clean_email(ciso.email).lower():
         raise ValidationError(
             {"ciso_email": "The CEO and the CISO need different email addresses."}
@@ -224,9 +225,8 @@ def _answer_problem(value, dont_know: bool, comment: str) -> str | None:
         return "the answer must be a number from 1 to 5."
     if dont_know and value is not None:
         return "choose an answer or \u201cDon\u2019t know\u201d, not both."
-    if "\x00" in comment:
-        # PostgreSQL cannot store NUL characters in text; no keyboard types one.
-        return "the comment contains a null character."
+    if problem := control_character_problem(comment, "comment"):
+        return problem
     if len(comment) > COMMENT_MAX_LENGTH:
         return f"the comment is longer than {COMMENT_MAX_LENGTH} characters."
     return None

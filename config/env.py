@@ -111,3 +111,37 @@ def env_email_url(name: str = "EMAIL_URL") -> dict | None:
         return environ.Env.email_url_config(value)
     except Exception as error:
         raise _bad(name, value, f"a valid email URL ({error})") from None
+
+
+def refuse_weak_secret_key(secret_key: str) -> None:
+    """With DEBUG off the app is being served to someone: the committed development key (or
+    any short one) would let anyone who has read the repository forge sessions and reset links."""
+    if len(secret_key) < 50 or secret_key.startswith("dev-insecure"):
+        raise ImproperlyConfigured(
+            "Environment variable SECRET_KEY must be a random string of at least 50 characters "
+            "when DEBUG is off (the development key is refused)."
+        )
+
+
+def env_oidc_providers(name: str = "PARLEY_OIDC_PROVIDERS") -> list[dict]:
+    """Single sign-on providers: PARLEY_OIDC_PROVIDERS names them (e.g. "corp,partner"), and
+    each has OIDC_<NAME>_ISSUER, OIDC_<NAME>_CLIENT_ID, OIDC_<NAME>_CLIENT_SECRET and an
+    optional OIDC_<NAME>_LABEL (the button's words). As django-allauth's APPS entries."""
+    providers = []
+    for provider_id in env_list(name, []):
+        if not provider_id.replace("-", "").isalnum():
+            raise _bad(name, provider_id, "a list of names of letters, digits and hyphens")
+        prefix = f"OIDC_{provider_id.upper().replace('-', '_')}_"
+        issuer = env_str(prefix + "ISSUER")
+        if urlparse(issuer).scheme not in {"https", "http"}:
+            raise _bad(prefix + "ISSUER", issuer, "an https:// URL")
+        providers.append(
+            {
+                "provider_id": provider_id,
+                "name": env_str(prefix + "LABEL", provider_id),
+                "client_id": env_str(prefix + "CLIENT_ID"),
+                "secret": env_str(prefix + "CLIENT_SECRET"),
+                "settings": {"server_url": issuer, "oauth_pkce_enabled": True},
+            }
+        )
+    return providers

@@ -1,6 +1,8 @@
-"""Requests that no page of Parley produces, refused before any view runs."""
+"""Requests that no page of Parley produces, refused before any view runs; and the caching
+rule of every page."""
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.views.defaults import bad_request
 
 
@@ -22,3 +24,24 @@ class RejectNullCharactersMiddleware:
         if "\x00" in request.path or "%00" in query or "\x00" in query:
             return bad_request(request, exception=None)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Every page Parley renders is private: answers, comments, scores, gap maps, the members
+    of an organisation. None may be kept by the browser's cache or a proxy (the back button
+    on a shared computer would show the executives' answers after sign-out), so a response
+    without its own Cache-Control gets `no-store` (with Django's never-cache headers).
+
+    One rule for all views rather than a decorator on each, so a page added later cannot
+    forget it. Static files are served by WhiteNoise, placed before this middleware, with
+    their own long-lived caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response

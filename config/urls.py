@@ -1,12 +1,18 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from config import accounts_urls
 from config.health import healthz
 from config.icons import FaviconView
 from organizations import views as org_views
 
 admin.site.site_header = "Parley administration"
+# The admin signs in through Parley's sign-in (allauth's, second factor included), never
+# through its own password-only form.
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_title = "Parley admin"
 
 urlpatterns = [
@@ -15,7 +21,25 @@ urlpatterns = [
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("accounts/login/", org_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_reset/",
+        org_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    # One way each to reset and to change a password: allauth's addresses lead to the same.
+    path(
+        "accounts/password/reset/",
+        RedirectView.as_view(pattern_name="password_reset"),
+        name="account_reset_password",
+    ),
+    path(
+        "accounts/password_change/",
+        RedirectView.as_view(pattern_name="account_change_password"),
+        name="password_change",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # allauth: second factors, sessions, single sign-on, password change (see accounts_urls).
+    *accounts_urls.urlpatterns,
     # The PDF report: /organisations/<slug>/assessments/<code>/report/… and /r/<token>/report.pdf
     path("", include("reports.urls")),
     path("organisations/", include("organizations.urls")),

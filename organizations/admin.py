@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from .models import AuditEvent, Membership, Organization, User
+from .services import user_mfa_reset
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,6 +29,18 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
+    actions = ["reset_mfa"]
+
+    @admin.action(description="Reset multi-factor sign-in (lost authenticator and codes)")
+    def reset_mfa(self, request, queryset):
+        for user in queryset:
+            removed = user_mfa_reset(user=user, by=request.user, request=request)
+            self.message_user(
+                request,
+                f"{user.email}: {removed} authenticator(s) removed and sessions ended; they "
+                "will add a second factor at their next sign-in.",
+                messages.SUCCESS,
+            )
 
 
 @admin.register(Organization)

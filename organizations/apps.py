@@ -6,4 +6,7 @@ class OrganizationsConfig(AppConfig):
     verbose_name = "Organisations and people"
 
     def ready(self):
-        from . import audit  # noqa: F401 - connects the sign-in signal receivers
+        from . import (  # noqa: F401 - connect the signal receivers
+            account_events,
+            audit,
+        )

@@ -5,6 +5,8 @@ import logging
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from config.redaction import redact
+
 from .models import AuditEvent
 
 logger = logging.getLogger("parley.audit")
@@ -23,6 +25,8 @@ def audit_record(
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
     label = actor_label or (actor.email if actor is not None else "anonymous")
+    # A denied request's target is its path: a personal link's token must not be kept.
+    target = redact(str(target))
     event = AuditEvent.objects.create(
         action=action,
         actor=actor,

@@ -1,22 +1,14 @@
+from allauth.account.forms import LoginForm
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+
+from config.text import RefuseControlCharactersMixin
 
 from .models import Membership, Organization
-
-
-class EmailAuthenticationForm(AuthenticationForm):
-    """Sign-in by email; the field keeps the name `username` that Django and axes expect."""
-
-    username = forms.EmailField(
-        label="Email address",
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
-    )
-
 
 RESERVED_SLUGS = {"new", "portfolio", "admin"}
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(RefuseControlCharactersMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "slug", "sector", "size_band", "region"]
@@ -29,7 +21,7 @@ class OrganizationForm(forms.ModelForm):
         return slug
 
 
-class ColleagueInviteForm(forms.Form):
+class ColleagueInviteForm(RefuseControlCharactersMixin, forms.Form):
     email = forms.EmailField(label="Colleague's email address")
     full_name = forms.CharField(label="Their name", max_length=150, required=False)
     role = forms.ChoiceField(
@@ -47,3 +39,17 @@ class ColleagueInviteForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+class SignInForm(LoginForm):
+    """allauth's sign-in form, with the words and autocomplete hints of Parley's pages."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Email address"
+        self.fields["login"].widget.attrs.update(
+            {"autocomplete": "email", "autofocus": True, "placeholder": ""}
+        )
+        self.fields["password"].widget.attrs.update(
+            {"autocomplete": "current-password", "placeholder": ""}
+        )

@@ -1,4 +1,5 @@
-"""Session limits, the audit of denied access, and the Content-Security-Policy header."""
+"""Session limits, required multi-factor sign-in, the audit of denied access, and the
+Content-Security-Policy header."""
 
 import functools
 import time
@@ -15,8 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import Http404
+from django.shortcuts import redirect
 
 from .audit import Action, audit_record
+from .mfa import mfa_required, session_satisfies_mfa
 
 LAST_SEEN = "parley_last_seen"
 SIGNED_IN_AT = "parley_signed_in_at"
@@ -131,3 +134,35 @@ class CSPMiddleware(BaseCSPMiddleware):
         # As django-csp does: a nonce asked for after the header is written is an error.
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response
+
+
+class RequireMFAMiddleware:
+    """Where multi-factor sign-in is required (PARLEY_REQUIRE_MFA), a signed-in user whose
+    session does not satisfy it (organizations.mfa) is sent to add a second factor before
+    any other page: only the account pages (enrolment, sign-out, sessions) stay open."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.open_prefixes = (
+            "/accounts/",
+            "/r/",
+            "/healthz",
+            "/" + settings.STATIC_URL.lstrip("/"),
+        )
+
+    def __call__(self, request):
+        if (
+            settings.PARLEY_REQUIRE_MFA
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+            and request.user.is_authenticated
+            and not request.path.startswith(self.open_prefixes)
+            and mfa_required(request.user)
+            and not session_satisfies_mfa(request)
+        ):
+            messages.warning(
+                request,
+                "Parley requires a second factor for every account. Add an authenticator app "
+                "or a security key to continue.",
+            )
+            return redirect("mfa_index")
+        return self.get_response(request)

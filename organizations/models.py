@@ -6,13 +6,20 @@ from django.db import models
 from django.utils import timezone
 
 
+def fold_email(value) -> str:
+    """The one form of an email address that identifies an account: what sign-in looks up,
+    what the brute-force lockout counts (organizations.auth.lockout_username), what is stored.
+    Without it `Exec@a.test` and `exec@a.test` were one account but two lockout counters."""
+    return str(value or "").strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra):
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=fold_email(self.normalize_email(email)), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -29,7 +36,7 @@ class UserManager(BaseUserManager):
 
     def get_by_natural_key(self, username):
         # Emails are stored lower-case; signing in must not depend on the case typed.
-        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": fold_email(username)})
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -55,7 +62,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self):
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = fold_email(self.__class__.objects.normalize_email(self.email))
 
     def get_full_name(self):
         return self.full_name or self.email
@@ -157,6 +164,17 @@ class AuditEvent(models.Model):
         ORGANIZATION_DELETED = "organization_deleted", "Organisation deleted"
         ORGANIZATION_RESTORED = "organization_restored", "Organisation deletion undone"
         ORGANIZATION_PURGED = "organization_purged", "Organisation purged"
+        MFA_ADDED = "mfa_added", "Second factor added"
+        MFA_REMOVED = "mfa_removed", "Second factor removed"
+        MFA_CODES_RENEWED = "mfa_codes_renewed", "Recovery codes renewed"
+        MFA_FAILED = "mfa_failed", "Failed second-factor check"
+        MFA_RESET = "mfa_reset", "Multi-factor sign-in reset by site staff"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        SESSIONS_ENDED = "sessions_ended", "Other sessions ended"
+        SSO_SIGN_IN = "sso_sign_in", "Signed in with single sign-on"
+        SSO_LINKED = "sso_linked", "Single sign-on linked"
+        SSO_UNLINKED = "sso_unlinked", "Single sign-on unlinked"
+        SSO_REFUSED = "sso_refused", "Single sign-on refused"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
@@ -11,6 +12,9 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from .account_events import end_other_sessions
+from .audit import Action, audit_record
+from .emails import render_subject
 from .models import Membership, Organization, User
 
 
@@ -72,9 +76,25 @@ def _send_invite(organization, inviter, user, link) -> None:
         "set_password_link": link,
         "login_url": settings.PARLEY_BASE_URL + reverse("login"),
     }
-    subject = render_to_string("emails/colleague_invite-subject.txt", ctx).strip()
+    subject = render_subject("emails/colleague_invite-subject.txt", ctx)
     text = render_to_string("emails/colleague_invite-body.txt", ctx)
     html = render_to_string("emails/colleague_invite-body.html", ctx)
     message = EmailMultiAlternatives(subject, text, to=[user.email])
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+@transaction.atomic
+def user_mfa_reset(*, user: User, by: User, request=None) -> int:
+    """Remove every second factor and recovery code of `user` (a lost phone and lost codes)
+    and end their sessions; they enrol again at their next sign-in. Returns how many
+    authenticators were removed."""
+    removed, _ = Authenticator.objects.filter(user=user).delete()
+    end_other_sessions(user=user)
+    audit_record(
+        action=Action.MFA_RESET,
+        request=request,
+        actor=by,
+        target=f"{user.email} ({removed} authenticator(s) removed)",
+    )
+    return removed

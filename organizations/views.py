@@ -1,3 +1,7 @@
+from urllib.parse import urlparse
+
+from allauth.account import views as allauth_views
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -6,8 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from . import services
-from .forms import ColleagueInviteForm, EmailAuthenticationForm, OrganizationForm
-from .models import AuditEvent, Membership
+from .audit import client_ip
+from .forms import ColleagueInviteForm, OrganizationForm
+from .models import AuditEvent, Membership, fold_email
+from .ratelimit import Limit, limit_from_settings, rate_limit_exceeded
 from .selectors import managed_organization, organization_for_user, role_in
 
 
@@ -18,9 +24,45 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
-class SignInView(auth_views.LoginView):
-    form_class = EmailAuthenticationForm
-    redirect_authenticated_user = True
+def too_many_requests(request: HttpRequest, limit: Limit) -> HttpResponse:
+    ctx = {"minutes": limit.minutes}
+    return render(request, "registration/too_many_requests.html", ctx, status=429)
+
+
+class SignInView(allauth_views.LoginView):
+    """allauth's sign-in (password, then the second factor when the account has one), limited
+    per client address; django-axes locks an (email, address) pair after failures."""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if origins := sso_provider_origins():
+            # The single sign-on buttons post here, and the answer redirects to the provider:
+            # browsers check that redirect against this page's form-action ('self' only).
+            response._csp_update = {"form-action": origins}
+        return response
+
+    def post(self, request, *args, **kwargs):
+        limit = limit_from_settings("sign-in-ip", "RATE_LIMIT_SIGN_IN_PER_IP")
+        if rate_limit_exceeded(limit=limit, subject=client_ip(request)):
+            return too_many_requests(request, limit)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, limited per client address (a 429 page) and per email address (beyond the
+    limit the page reads the same but nothing is sent, so it tells nothing about accounts)."""
+
+    def post(self, request, *args, **kwargs):
+        limit = limit_from_settings("password-reset-ip", "RATE_LIMIT_PASSWORD_RESET_PER_IP")
+        if rate_limit_exceeded(limit=limit, subject=client_ip(request)):
+            return too_many_requests(request, limit)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        limit = limit_from_settings("password-reset-email", "RATE_LIMIT_PASSWORD_RESET_PER_EMAIL")
+        if rate_limit_exceeded(limit=limit, subject=fold_email(form.cleaned_data["email"])):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @login_required
@@ -70,3 +112,13 @@ def _report_invite(request, outcome) -> None:
         messages.info(request, f"{email} is already a member; their role is unchanged.")
     else:
         messages.success(request, f"{email} was added and has been sent an email.")
+
+
+def sso_provider_origins() -> list[str]:
+    """The origins of the single sign-on providers' issuers."""
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    origins = []
+    for app in apps:
+        url = urlparse(app["settings"]["server_url"])
+        origins.append(f"{url.scheme}://{url.netloc}")
+    return origins

@@ -77,3 +77,11 @@ def live_worker(transactional_db):
             yield worker
     finally:
         app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the cache (locmem under the test settings)."""
+    from django.core.cache import cache
+
+    cache.clear()

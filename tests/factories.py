@@ -272,7 +272,7 @@ def small_questionnaire(*, dimensions=2, items_per_dimension=2, slug="tiny-bank"
     return questionnaire
 
 
-# --- The consultant's workspace (alignment.workshop) ------------------------------------
+# --- The consultant's workspace ----------------------------------------------------------
 
 
 def scored_assessment(questionnaire, *, organization=None, title=None, realistic=True, **answers):

@@ -4,13 +4,15 @@ from django import forms
 from django.utils import timezone
 
 from alignment.models import ActionItem
+from assessments.due_dates import clean_due_date_field
+from config.text import RefuseControlCharactersMixin
 
 from .services import DESCRIPTION_MAX_LENGTH, NOTES_MAX_LENGTH
 
 POSITION_CHOICES = [("", "No position yet")] + [(str(v), str(v)) for v in range(1, 6)]
 
 
-class ConsensusForm(forms.Form):
+class ConsensusForm(RefuseControlCharactersMixin, forms.Form):
     """The agreed position and the notes of one dimension. A field absent from the POST is
     left unchanged (the presenter view posts the position and the notes separately)."""
 
@@ -23,7 +25,7 @@ class ConsensusForm(forms.Form):
         return {name: self.cleaned_data[name] for name in ("value", "notes") if name in self.data}
 
 
-class ActionForm(forms.Form):
+class ActionForm(RefuseControlCharactersMixin, forms.Form):
     description = forms.CharField(
         label="Action", max_length=DESCRIPTION_MAX_LENGTH, widget=forms.TextInput
     )
@@ -33,17 +35,14 @@ class ActionForm(forms.Form):
     )
 
     def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due is not None and due < timezone.localdate():
-            raise forms.ValidationError("The due date is in the past.")
-        return due
+        return clean_due_date_field(self.cleaned_data["due_date"])
 
 
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ActionItem.Status.choices)
 
 
-class NextRoundForm(forms.Form):
+class NextRoundForm(RefuseControlCharactersMixin, forms.Form):
     title = forms.CharField(max_length=200, help_text="The executives see it.")
     due_date = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -61,10 +60,7 @@ class NextRoundForm(forms.Form):
         return timezone.localdate() + timedelta(days=21)
 
     def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due < timezone.localdate():
-            raise forms.ValidationError("The due date is in the past.")
-        return due
+        return clean_due_date_field(self.cleaned_data["due_date"])
 
 
 class GapFilterForm(forms.Form):

@@ -10,9 +10,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from alignment.models import ActionItem, ConsensusAnswer, WorkshopSession
+from assessments.due_dates import refuse_bad_due_date
 from assessments.models import Assessment, Dimension, Questionnaire, Respondent
 from assessments.services import Person, assessment_create, assessment_open
 from config import handoffs
+from config.text import refuse_control_characters
 
 NOTES_MAX_LENGTH = 4000
 DESCRIPTION_MAX_LENGTH = 1000
@@ -42,8 +44,7 @@ def _check_dimension(session: WorkshopSession, dimension: Dimension) -> None:
 
 
 def _check_text(text: str, limit: int, what: str) -> str:
-    if "\x00" in text:
-        raise ValidationError(f"The {what} contains a null character.")
+    refuse_control_characters(text, what)
     if len(text) > limit:
         raise ValidationError(f"The {what} is longer than {limit} characters.")
     return text
@@ -96,8 +97,7 @@ def action_add(
     description = _check_text((description or "").strip(), DESCRIPTION_MAX_LENGTH, "action")
     if not description:
         raise ValidationError({"description": "Describe the action."})
-    if due_date is not None and due_date < timezone.localdate():
-        raise ValidationError({"due_date": "The due date is in the past."})
+    refuse_bad_due_date(due_date)
     action = ActionItem(
         session=session,
         dimension=dimension,

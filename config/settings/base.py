@@ -20,8 +20,10 @@ from config.env import (
     env_email_url,
     env_int,
     env_list,
+    env_oidc_providers,
     env_redis_url,
     env_str,
+    refuse_weak_secret_key,
 )
 from config.storage import s3_storage
 
@@ -29,8 +31,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # --- Core -------------------------------------------------------------------------------
 DEBUG = env_bool("DEBUG", True)
-# Only for the embedded default; production.py refuses to start without SECRET_KEY.
-SECRET_KEY = env_str("SECRET_KEY", "dev-insecure-parley-secret-key-change-me-0123456789abcdef")
+# Only for the embedded default, which runs with DEBUG on; production.py refuses to start
+# without SECRET_KEY.
+DEVELOPMENT_SECRET_KEY = "dev-insecure-parley-secret-key-change-me-0123456789abcdef"
+SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+
+
+if not DEBUG:
+    refuse_weak_secret_key(SECRET_KEY)
 # Absolute base of links that leave the app (invitation emails, CLI output); `make run` sets
 # it from HOST and PORT.
 PARLEY_BASE_URL = env_str("PARLEY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -54,6 +62,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    # Accounts: sign-in, multi-factor (TOTP, recovery codes, security keys), the list of one's
+    # sessions, single sign-on with OpenID Connect. Policy: organizations.adapters.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "organizations",
     "assessments",
     "alignment",
@@ -65,12 +81,19 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their caching; every page else is no-store.
+    "config.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "organizations.middleware.SessionLimitsMiddleware",
+    # After the session limits: a signed-in user without MFA where it is required is sent
+    # to enrol before anything else (PARLEY_REQUIRE_MFA).
+    "organizations.middleware.RequireMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-csp's, with the settings' policy built once (see the class).
     "organizations.middleware.CSPMiddleware",
@@ -117,6 +140,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organizations.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # allauth's sign-in passes the address as `email`; the admin's and Django's as `username`.
+    "allauth.account.auth_backends.AuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
@@ -138,9 +163,59 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# The sign-in form posts the email in the field Django calls `username`.
-AXES_USERNAME_FORM_FIELD = "username"
+# The sign-in form (allauth's) posts the email in the field `login`.
+AXES_USERNAME_FORM_FIELD = "login"
+# Counted under the address as sign-in looks it up (lower-case), whatever the case typed.
+AXES_USERNAME_CALLABLE = "organizations.auth.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Per client address (and per email for password reset), per window: see
+# organizations.ratelimit. Counted in the cache below.
+RATE_LIMIT_WINDOW_SECONDS = 60 * env_int("RATE_LIMIT_WINDOW_MINUTES", 15, minimum=1)
+RATE_LIMIT_SIGN_IN_PER_IP = env_int("RATE_LIMIT_SIGN_IN_PER_IP", 30, minimum=1)
+RATE_LIMIT_PASSWORD_RESET_PER_IP = env_int("RATE_LIMIT_PASSWORD_RESET_PER_IP", 5, minimum=1)
+RATE_LIMIT_PASSWORD_RESET_PER_EMAIL = env_int("RATE_LIMIT_PASSWORD_RESET_PER_EMAIL", 3, minimum=1)
+
+# --- Accounts: django-allauth ------------------------------------------------------------
+# Accounts are created by invitation only (organizations.services.colleague_invite): no
+# sign-up; the set-password link proves the address, so no separate verification email.
+ACCOUNT_ADAPTER = "organizations.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "organizations.forms.SignInForm"}
+SOCIALACCOUNT_ADAPTER = "organizations.adapters.SocialAccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = True  # the session limits below apply; no "remember me" box
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session stays; every other one ends
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# One meaning each: django-axes locks an (email, address) pair after failures, and
+# organizations.ratelimit limits sign-in and password reset per address. allauth's own
+# limits on the same requests would answer first with other words.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None, "reset_password": None}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Parley: "
+# Tell the account holder by email when their password or second factors change.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Parley"
+MFA_PASSKEY_LOGIN_ENABLED = False  # a security key is a second factor, after the password
+# Security keys need an https origin; the development server and the browser tests run on
+# http://127.0.0.1, which browsers treat as secure but the server check does not.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG)
+# Multi-factor sign-in required of every account (consultants, admins, site staff): on in
+# production, off by default in the embedded demo.
+PARLEY_REQUIRE_MFA = env_bool("PARLEY_REQUIRE_MFA", not DEBUG)
+USERSESSIONS_TRACK_ACTIVITY = False  # a write per request; sign-in time and address suffice
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = True  # only ever for allowed domains: see the adapter
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # an existing user signs in by the verified email
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": env_oidc_providers()}}
+# Email domains whose people may get an account by signing in with single sign-on
+# (everyone else must have been invited first).
+PARLEY_SSO_ALLOWED_DOMAINS = [d.lower() for d in env_list("PARLEY_SSO_ALLOWED_DOMAINS", [])]
 
 # Sessions: 12 hours at most; see organizations.middleware for the idle limit.
 SESSION_COOKIE_AGE = 60 * 60 * 12
@@ -202,6 +277,20 @@ if not CELERY_BROKER_URL:
     # be one kombu accepts without complaint (a bare "memory://" logs "No hostname was
     # supplied" on every send). Nothing leaves the process.
     CELERY_BROKER_URL = "memory://localhost/"
+# The cache holds the rate-limit counters: in Redis (shared by every process) when there is
+# one, else in this process's memory. Never call cache.clear() on the Redis one: it shares
+# the broker's database.
+if CELERY_BROKER_URL.startswith("redis"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CELERY_BROKER_URL,
+            "KEY_PREFIX": "parley-cache",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -324,12 +413,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # On the handler, so every logger's records pass it (see config.redaction).
+    "filters": {"redact_tokens": {"()": "assessments.logging.RedactTokensFilter"}},
     # LOG_LEVEL on the handler as well: Django's own loggers (django.request logs every 4xx
     # as a warning) pass their records up at their own level, whatever the root's.
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
+            "filters": ["redact_tokens"],
             "level": env_str("LOG_LEVEL", "INFO"),
         }
     },

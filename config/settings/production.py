@@ -6,7 +6,14 @@ CELERY_BROKER_URL: in production nothing heavy runs inside a web request.
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_redis_url, env_str
+from config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_redis_url,
+    env_str,
+    refuse_weak_secret_key,
+)
 
 from .base import *  # noqa: F403
 from .base import DATABASES
@@ -14,10 +21,7 @@ from .base import STORAGES as BASE_STORAGES
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-insecure"):
-    raise ImproperlyConfigured(
-        "Environment variable SECRET_KEY must be a random string of at least 50 characters."
-    )
+refuse_weak_secret_key(SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 env_str("DATABASE_URL")  # raises "… DATABASE_URL is required" when unset
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
@@ -38,6 +42,9 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Multi-factor sign-in for every account unless a deployment says otherwise.
+PARLEY_REQUIRE_MFA = env_bool("PARLEY_REQUIRE_MFA", True)
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True

@@ -16,6 +16,11 @@ MEDIA_ROOT = MEDIA_ROOT.parent / "media-test"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 AXES_ENABLED = True
+# Tests that need multi-factor sign-in turn it on themselves (settings.PARLEY_REQUIRE_MFA).
+PARLEY_REQUIRE_MFA = False
+# Each test starts with fresh rate-limit counters (tests/conftest.py clears this cache);
+# the Redis cache of the other modes is tested on its own (tests/organizations).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Close connections after each request or task: the Celery worker thread of the integration
 # tests must not hold a connection open when the test database is dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -207,3 +207,23 @@ def test_the_service_reads_rows_from_any_source(assessment):
             rows=read_responses_csv(b"question,role,value,comment\n1.1,x,5,\n"),
         )
     assert [str(e) for e in rejected.value.errors] == ["line 2: role must be ceo or ciso, not 'x'"]
+
+
+def test_a_control_character_in_a_comment_is_named_by_line(assessment, tmp_path):
+    """Probe hole 5: a NUL used to end in a traceback from the database."""
+    errors = _rejected(
+        assessment, tmp_path, _csv(["1.1,ceo,3,ok", "1.2,ceo,3,bad\x00here", "1.3,ceo,2,b\x0bc"])
+    )
+    assert errors == [
+        "line 3: the comment contains an invisible control character (U+0000) at position 4; "
+        "remove it and try again.",
+        "line 4: the comment contains an invisible control character (U+000B) at position 2; "
+        "remove it and try again.",
+    ]
+
+
+def test_an_unterminated_quote_is_refused_with_its_line(assessment, tmp_path):
+    """Probe hole 5: the open quote used to swallow the rest of the file silently."""
+    content = _csv(["1.1,ceo,3,ok", '1.2,ceo,3,"never closed', "1.3,ceo,2,", "1.4,ceo,2,"])
+    errors = _rejected(assessment, tmp_path, content)
+    assert errors == ['line 3: a quoted field is never closed (a " opened here has no closing ")']

@@ -220,3 +220,22 @@ def test_no_post_to_the_autosave_is_a_server_error(client, rnd, answer, code, co
         assert stored.value == (
             int(answer) if answer.strip() in "12345" and answer.strip() else None
         )
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x0b", "\x1f", "\x7f"])
+def test_it_refuses_a_comment_with_a_control_character(client, rnd, char):
+    """Probe hole 2: such a comment used to be saved, then broke every XLSX export."""
+    data = {"question": "1.1", "answer": "2", "comment": f"fi{char}ne"}
+    response = client.post(rnd.url("ceo", "autosave"), data)
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        f"Item 1.1: The comment contains an invisible control character (U+{ord(char):04X}) "
+        "at position 3; remove it and try again."
+    )
+    assert not Answer.objects.exists()
+
+
+def test_a_comment_with_tabs_and_newlines_is_kept(client, rnd):
+    data = {"question": "1.1", "answer": "2", "comment": "one\r\n\ttwo"}
+    assert client.post(rnd.url("ceo", "autosave"), data).status_code == 200
+    assert Answer.objects.get().comment == "one\r\n\ttwo"

@@ -2,15 +2,18 @@
 
 import json
 import re
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from assessments.models import Assessment
 from assessments.selectors import respondent_for_token
 
 pytestmark = pytest.mark.django_db
+SOON = (timezone.localdate() + timedelta(days=120)).isoformat()
 
 ARGS = [
     "--organization",
@@ -34,13 +37,13 @@ def test_it_creates_and_opens_a_round_and_prints_one_json_object(
     client, organization, questionnaire, settings, mailoutbox
 ):
     settings.PARLEY_BASE_URL = "https://parley.example.com"
-    output = _run(*ARGS, "--ceo-name", "Alex", "--ciso-name", "Sam", "--due", "2031-03-31")
+    output = _run(*ARGS, "--ceo-name", "Alex", "--ciso-name", "Sam", "--due", SOON)
     data = json.loads(output)
     assert list(data) == ["assessment", "invitations"]
     assert output.strip().count("\n") == 0
     assessment = Assessment.objects.get(code=data["assessment"])
     assert assessment.status == Assessment.Status.OPEN
-    assert str(assessment.due_date) == "2031-03-31"
+    assert str(assessment.due_date) == SOON
     assert assessment.questionnaire == questionnaire
     for role in ("ceo", "ciso"):
         url = data["invitations"][role]
@@ -64,6 +67,7 @@ def test_it_takes_a_questionnaire_as_slug_at_version(organization, questionnaire
         (["--questionnaire", "parley-genai@x"], "expected SLUG@VERSION"),
         (["--due", "31/03/2031"], "expected a date as YYYY-MM-DD"),
         (["--due", "2001-01-01"], "The due date is in the past."),
+        (["--due", "9999-12-31"], "The due date is more than 2 years away"),
     ],
 )
 def test_it_explains_a_bad_argument_and_creates_nothing(

@@ -78,6 +78,54 @@ def test_the_form_refuses_the_same_email_for_both_and_a_past_due_date(
     assert not Assessment.objects.exists()
 
 
+@pytest.mark.parametrize("due", ["9999-12-31", "LATEST+1"])
+def test_the_form_and_the_service_refuse_a_due_date_beyond_two_years(
+    consultant_client, organization, questionnaire, due
+):
+    """Probe hole 4: 9999-12-31 was accepted, then every invitation failed."""
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from assessments.due_dates import latest_due_date
+    from assessments.services import Person, assessment_create
+
+    latest = latest_due_date()
+    if due == "LATEST+1":
+        due = (latest + timedelta(days=1)).isoformat()
+    response = consultant_client.post(
+        _url("new", org_slug=organization.slug), _form(questionnaire, due_date=due)
+    )
+    assert response.status_code == 200
+    assert (
+        "The due date is more than 2 years away; choose a date up to "
+        f"{latest.day} {latest:%B %Y}." in words(response)
+    )
+    with pytest.raises(ValidationError, match="more than 2 years away"):
+        assessment_create(
+            organization=organization,
+            questionnaire=questionnaire,
+            title="x",
+            due_date=date.fromisoformat(due),
+            ceo=Person("a@x.example"),
+            ciso=Person("b@x.example"),
+        )
+    assert not Assessment.objects.exists()
+    # The last accepted day is exactly two years on.
+    _create(consultant_client, organization, questionnaire, due_date=latest.isoformat())
+    assert Assessment.objects.get().due_date == latest
+
+
+def test_two_years_from_a_29_february_is_the_28th():
+    from datetime import date
+
+    from assessments.due_dates import due_date_problem, latest_due_date
+
+    assert latest_due_date(date(2028, 2, 29)) == date(2030, 2, 28)
+    assert due_date_problem(date(2030, 3, 1), today=date(2028, 2, 29)) is not None
+    assert due_date_problem(date(2028, 2, 29), today=date(2028, 2, 29)) is None
+
+
 def test_send_invitations_opens_the_round_and_emails_each_executive_their_own_link(
     consultant_client, organization, questionnaire, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -303,3 +351,21 @@ def test_changing_an_email_in_a_draft_sends_nothing_and_revokes_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         consultant_client.post(_url("send", assessment))
     assert sorted(m.to[0] for m in mailoutbox) == ["alex@acme.example", "sam@new.example"]
+
+
+def test_email_subjects_are_plain_text_on_one_line(
+    consultant_client, organization, questionnaire, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Probe hole 8: subjects arrived HTML-escaped ("O&#x27;Brien")."""
+    organization.name = "O'Brien & Sons <Ltd>\r\nBcc: evil@x.example\x0b"
+    organization.save()
+    assessment = _create(consultant_client, organization, questionnaire)
+    with django_capture_on_commit_callbacks(execute=True):
+        consultant_client.post(_url("send", assessment))
+    assert len(mailoutbox) == 2
+    for message in mailoutbox:
+        assert message.subject == (
+            "Invitation: O'Brien & Sons <Ltd> Bcc: evil@x.example\ufffd’s generative AI "
+            "questionnaire"
+        )
+        assert "Bcc" not in message.message().keys()

@@ -162,6 +162,67 @@ def test_tokens_never_reach_the_request_log(client, rnd, caplog):
     assert "/r/[token]/answer/" in caplog.text
 
 
+def test_a_denied_report_download_is_audited_without_its_token(client, rnd, consultant, caplog):
+    """Probe hole 3: the 404 of a signed-in user was audited with the live token in it."""
+    from organizations.models import AuditEvent
+
+    client.force_login(consultant)
+    with caplog.at_level(logging.INFO):
+        response = client.get(f"/r/{rnd.tokens['ceo']}/report.pdf")
+    assert response.status_code == 404
+    event = AuditEvent.objects.get(action=AuditEvent.Action.ACCESS_DENIED)
+    assert event.target == "/r/[token]/report.pdf"
+    assert rnd.tokens["ceo"] not in caplog.text
+    assert not AuditEvent.objects.filter(target__contains=rnd.tokens["ceo"][:20]).exists()
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "/r/{token}/report.pdf",
+        "/r/%41{rest}/report.pdf",
+        "/%72/{token}/",
+        "/%72%2F{token}",
+        "%2Fr%2f{token}",
+        "/r/{token}",
+        "/R/{token}/",
+    ],
+)
+def test_every_spelling_of_a_token_path_is_redacted(spelling):
+    """The development server and gunicorn log the request line as received."""
+    from config.redaction import redact
+
+    token = new_token()
+    line = '"GET ' + spelling.format(token=token, rest=token[1:]) + ' HTTP/1.1" 404 179'
+    cleaned = redact(line)
+    assert token[1:] not in cleaned
+    assert "[token]" in cleaned
+
+
+def _console_line(logger: str, msg: str, *args) -> str:
+    """What the configured console handler writes for one record of `logger`."""
+    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
+    record = logging.getLogger(logger).makeRecord(logger, logging.WARNING, "x", 1, msg, args, None)
+    assert handler.filter(record)
+    return handler.format(record)
+
+
+def test_a_percent_encoded_token_never_reaches_any_log(rnd, caplog):
+    token = rnd.tokens["ceo"]
+    encoded = "".join(f"%{ord(c):02X}" for c in token[:10]) + token[10:]
+    with caplog.at_level(logging.INFO, logger="django.server"):
+        logging.getLogger("django.server").info(
+            '"%s" %s %s', f"GET /r/{encoded}/report.pdf HTTP/1.1", "404", "179"
+        )
+    assert token[10:] not in caplog.text and "/r/[token]/report.pdf" in caplog.text
+    # Any logger, the token split between the format and its argument.
+    line = _console_line("parley.anything", "odd link /%%72/%s", token)
+    assert token not in line and line.endswith("odd link /r/[token]")
+    gunicorn_atoms = {"r": f"GET /r/{encoded}/ HTTP/1.1", "s": "404"}
+    line = _console_line("gunicorn.access", "%(r)s %(s)s", gunicorn_atoms)
+    assert line.endswith("GET /r/[token]/ HTTP/1.1 404")
+
+
 def _token_from(body: str) -> str:
     import re
 

@@ -174,3 +174,37 @@ def test_a_stale_claim_threshold_within_the_time_limit_is_refused():
     assert (
         "REPORT_STALE_CLAIM_SECONDS=60 must be greater than CELERY_TASK_TIME_LIMIT" in done.stderr
     )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"DEBUG": "false"},
+        {"DEBUG": "off", "SECRET_KEY": "short-but-not-the-development-one"},
+        {"DEBUG": "0", "SECRET_KEY": "dev-insecure-parley-secret-key-change-me-0123456789abcdef"},
+    ],
+)
+def test_base_settings_refuse_a_weak_secret_key_when_debug_is_off(values):
+    """Probe hole 9: DEBUG=false on the committed development key started without a word."""
+    done = _load_settings("config.settings.base", **values)
+    assert done.returncode != 0
+    assert "SECRET_KEY must be a random string of at least 50 characters" in done.stderr
+
+
+def test_base_settings_with_debug_off_start_on_a_real_key():
+    done = _load_settings("config.settings.base", DEBUG="false", SECRET_KEY="r" * 50)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[2] == "False"
+
+
+def test_production_refuses_the_development_key():
+    key = "dev-insecure-parley-secret-key-change-me-0123456789abcdef"
+    done = _load_settings("config.settings.production", **{**PRODUCTION_ENV, "SECRET_KEY": key})
+    assert done.returncode != 0 and "the development key is refused" in done.stderr
+
+
+def test_the_cache_is_redis_when_a_broker_is_configured_and_memory_otherwise():
+    done = _read_setting("CACHES['default']['BACKEND']", CELERY_BROKER_URL="redis://r:6379/2")
+    assert done.stdout.strip() == "django.core.cache.backends.redis.RedisCache", done.stderr
+    done = _read_setting("CACHES['default']['BACKEND']")
+    assert done.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache", done.stderr

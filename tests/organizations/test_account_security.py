@@ -14,7 +14,7 @@ Action = AuditEvent.Action
 
 
 def _sign_in(client, email, password):
-    return client.post(reverse("login"), {"username": email, "password": password})
+    return client.post(reverse("login"), {"login": email, "password": password})
 
 
 def test_it_locks_an_email_after_repeated_failures_with_a_clear_message(client, settings):
@@ -109,3 +109,40 @@ def test_weak_passwords_are_refused():
     for weak in ("password1", "12345678901", "short"):
         with pytest.raises(ValidationError):
             validate_password(weak, user)
+
+
+def test_the_lock_holds_whatever_the_case_of_the_email(client, settings):
+    """Probe hole 1: each spelling of the address used to get its own five tries."""
+    UserFactory(email="exec@a.test")
+    for spelling in ["exec@a.test", "Exec@a.test", "eXec@a.test", "EXEC@A.TEST", " exec@a.test"]:
+        _sign_in(client, spelling, "wrong")
+    assert settings.AXES_FAILURE_LIMIT == 5
+    for spelling in ["exec@a.test", "Exec@A.test", "exeC@a.tesT"]:
+        response = _sign_in(client, spelling, DEFAULT_PASSWORD)
+        assert response.status_code == 429, spelling
+        assert "_auth_user_id" not in client.session
+
+
+def test_sign_in_accepts_any_case_and_clears_the_same_counter(client, settings):
+    UserFactory(email="exec@a.test")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        _sign_in(client, "EXEC@a.test", "wrong")
+    assert _sign_in(client, "Exec@A.Test", DEFAULT_PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    # The success reset the one counter: four more failures in another case do not lock.
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        _sign_in(client, "exec@a.test", "wrong")
+    assert _sign_in(client, "exec@a.test", DEFAULT_PASSWORD).status_code == 302
+
+
+def test_the_lockout_key_is_the_folded_email_whatever_the_field_that_carries_it():
+    """allauth's form posts `login` and authenticates with `email`; Django's own forms use
+    `username`: each gives the one key of the account."""
+    from organizations.auth import lockout_username
+
+    for credentials in (
+        {"login": " Exec@A.test"},
+        {"email": "EXEC@a.test"},
+        {"username": "exec@A.TEST"},
+    ):
+        assert lockout_username(None, credentials) == "exec@a.test"

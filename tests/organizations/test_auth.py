@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_the_custom_user_logs_in_by_email(client):
     UserFactory(email="ciso@example.com")
     response = client.post(
-        reverse("login"), {"username": "CISO@Example.com", "password": DEFAULT_PASSWORD}
+        reverse("login"), {"login": "CISO@Example.com", "password": DEFAULT_PASSWORD}
     )
     assert response.status_code == 302
     assert response.url == reverse("home")
@@ -23,9 +23,9 @@ def test_the_custom_user_logs_in_by_email(client):
 
 def test_a_wrong_password_is_refused_with_a_message(client):
     UserFactory(email="ceo@example.com")
-    response = client.post(reverse("login"), {"username": "ceo@example.com", "password": "nope"})
+    response = client.post(reverse("login"), {"login": "ceo@example.com", "password": "nope"})
     assert response.status_code == 200
-    assert b"correct email address and password" in response.content
+    assert b"The email address and/or password you specified are not correct." in response.content
     assert "_auth_user_id" not in client.session
 
 

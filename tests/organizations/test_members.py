@@ -85,3 +85,16 @@ def test_executives_and_other_tenants_cannot_see_members(client, organization, o
         client.get(reverse("organizations:members", args=[other_organization.slug])).status_code
         == 404
     )
+
+
+def test_the_invitation_subject_is_unescaped_plain_text(
+    consultant_client, consultant, organization, django_capture_on_commit_callbacks
+):
+    consultant.full_name = "Siobhán O'Brien"
+    consultant.save()
+    organization.name = "Smith & <Jones>"
+    organization.save()
+    url = reverse("organizations:members", args=[organization.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        consultant_client.post(url, {"email": "new@example.com", "role": "consultant"})
+    assert mail.outbox[0].subject == "Siobhán O'Brien added you to Smith & <Jones> on Parley"

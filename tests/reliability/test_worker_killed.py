@@ -101,6 +101,8 @@ def workers(redis_server, tmp_path):
         os.environ,
         DJANGO_SETTINGS_MODULE="config.settings.base",
         DEBUG="false",
+        # With DEBUG off the settings refuse the development key (a deployment's own rule).
+        SECRET_KEY="test-only-worker-secret-key-" + "x" * 40,
         DATABASE_URL=_database_url(),
         DATABASE_CONN_MAX_AGE="0",
         CELERY_BROKER_URL=redis_server.url(),

@@ -12,6 +12,7 @@ below, or `test_every_url_pattern_is_classified` fails until someone decides wha
   admins of that organisation (ADMINS: admins only); everyone else gets a 404, and the
   anonymous a redirect to sign-in.
 - LINK: the respondent journey under /r/<token>/: the token is the credential.
+- OWN: a signed-in user's own account object (a security key) named by its id.
 
 Everything under admin/ is the Django admin: staff only.
 """
@@ -86,6 +87,9 @@ class View:
     who: frozenset = MANAGERS
     data: dict = field(default_factory=dict)
     link: str = "open"  # LINK views: which of the tenant's rounds the right link belongs to
+    # SIGNED_IN views: what a signed-in consultant's GET gets. allauth sends a sensitive
+    # page to re-authentication first (302), and answers 404 for a factor one does not have.
+    ok: int = 200
 
 
 PUBLIC = {
@@ -98,11 +102,46 @@ PUBLIC = {
     "password_reset_done": View(),
     "password_reset_confirm": View(),
     "password_reset_complete": View(),
+    # django-allauth (config/accounts_urls.py): pages of a sign-in under way, or none.
+    "password_change": View(),  # a redirect to allauth's page
+    "account_login": View(),
+    "account_reset_password": View(),
+    "account_logout": View((POST,)),
+    "account_inactive": View(),
+    "account_signup": View((GET, POST)),
+    "account_email_verification_sent": View(),
+    "account_confirm_login_code": View(),
+    "account_reset_password_done": View(),
+    "account_reset_password_from_key_done": View(),
+    "mfa_authenticate": View((GET, POST)),
+    "socialaccount_login_cancelled": View(),
+    "socialaccount_login_error": View(),
+    "socialaccount_signup": View(),
+    "openid_connect_login": View((GET, POST)),
+    "openid_connect_callback": View(),
 }
 
 SIGNED_IN = {
-    "password_change": View((GET, POST)),
     "password_change_done": View(),
+    # django-allauth: the signed-in user's own account (second factors, sessions, SSO links).
+    "account_reauthenticate": View(),
+    "account_request_reauthentication_code": View(ok=302),
+    "account_confirm_reauthentication_code": View(ok=302),
+    "account_email": View(),
+    "account_change_password": View(),
+    "account_set_password": View(ok=302),
+    "mfa_index": View(),
+    "mfa_reauthenticate": View(ok=302),
+    "mfa_activate_totp": View(ok=302),
+    "mfa_deactivate_totp": View(ok=404),
+    "mfa_view_recovery_codes": View(ok=404),
+    "mfa_generate_recovery_codes": View(ok=302),
+    "mfa_download_recovery_codes": View(ok=404),
+    "mfa_list_webauthn": View(),
+    "mfa_add_webauthn": View(ok=302),
+    "mfa_reauthenticate_webauthn": View(ok=302),
+    "usersessions_list": View(),
+    "socialaccount_connections": View(),
     "workspace:dashboard": View(),
     "organizations:create": View((GET, POST)),
     "workspace:portfolio": View(),
@@ -174,7 +213,14 @@ LINK = {
     "reports:executive_download": View(link="scored"),
 }
 
-CLASSIFIED = {**PUBLIC, **SIGNED_IN, **TENANT, **LINK}
+# A signed-in user's own account objects (an authenticator): allauth looks them up among the
+# user's own, so another account's is not found.
+OWN = {
+    "mfa_remove_webauthn": View(),
+    "mfa_edit_webauthn": View(),
+}
+
+CLASSIFIED = {**PUBLIC, **SIGNED_IN, **TENANT, **LINK, **OWN}
 
 
 def routes_in(table: dict) -> list[Route]:
@@ -241,7 +287,7 @@ def link_kwargs(route: Route, token: str) -> dict:
     return kwargs
 
 
-PUBLIC_KWARGS = {"uidb64": "MQ", "token": "set-password"}
+PUBLIC_KWARGS = {"uidb64": "MQ", "token": "set-password", "provider_id": "corp"}
 
 
 def public_kwargs(route: Route) -> dict:

@@ -25,13 +25,14 @@ from django.urls import reverse
 from assessments.invitations import links_revoke
 from assessments.models import Respondent
 from assessments.tokens import hash_token, new_token
-from tests.factories import answer_all
+from tests.factories import DEFAULT_PASSWORD, answer_all
 
 from .routes import (
     CLASSIFIED,
     GET,
     LINK,
     OBJECT_KWARGS,
+    OWN,
     POST,
     PUBLIC,
     PUBLIC_KWARGS,
@@ -91,7 +92,7 @@ def test_every_url_pattern_is_classified():
     )
     stale = sorted(CLASSIFIED.keys() - names)
     assert not stale, f"tests/security/routes.py lists views that no longer exist: {stale}"
-    tables = (PUBLIC, SIGNED_IN, TENANT, LINK)
+    tables = (PUBLIC, SIGNED_IN, TENANT, LINK, OWN)
     assert sum(len(t) for t in tables) == len(CLASSIFIED), "a view is in two tables"
 
 
@@ -186,6 +187,12 @@ def test_our_objects_are_for_the_roles_that_may_use_them(route, ours, theirs, cl
             assert response.status_code in ALLOWED, f"{where}: got {response.status_code}"
             assert not _to_sign_in(response), f"{where}: sent to sign in"
             _assert_nothing_of(theirs, response, where)
+            _assert_not_stored(response, where)
+
+
+def _assert_not_stored(response, where: str) -> None:
+    """Probe hole 6: pages with both executives' answers were cacheable."""
+    assert "no-store" in response.get("Cache-Control", ""), f"{where}: may be cached"
 
 
 # --- Pages without a tenant object -------------------------------------------------------
@@ -208,8 +215,32 @@ def test_account_pages_need_an_account_and_show_only_the_users_organisations(
         where = f"GET {route} as our {kind}"
         assert response.status_code in (*ALLOWED, 404), where
         _assert_nothing_of(theirs, response, where)
-    assert clients("consultant").get(path).status_code == 200
+    assert clients("consultant").get(path).status_code == view.ok
     assert snapshot(theirs.organization) == theirs_before
+
+
+@pytest.mark.parametrize("route", routes_in(OWN), ids=str)
+def test_a_users_own_security_key_is_not_found_by_anyone_else(route, ours, clients):
+    from allauth.mfa.models import Authenticator
+
+    key = Authenticator.objects.create(
+        user=ours.consultant, type=Authenticator.Type.WEBAUTHN, data={"name": "Desk key"}
+    )
+    path = route.path({"pk": key.pk})
+    for kind in NO_ACCOUNT_KINDS:
+        assert _to_sign_in(clients(kind).get(path)), f"GET {route} as {kind}"
+    owner = {"login": ours.consultant.email, "password": DEFAULT_PASSWORD}
+    assert Client().post(LOGIN, owner).url == reverse("mfa_authenticate"), "the key is asked for"
+    for kind in ("admin", "executive"):
+        # Signed in and re-authenticated with the password just now, as allauth asks first.
+        client = Client()
+        login = {"login": getattr(ours, kind).email, "password": DEFAULT_PASSWORD}
+        assert client.post(LOGIN, login).status_code == 302
+        again = client.post(reverse("account_reauthenticate"), {"password": DEFAULT_PASSWORD})
+        assert again.status_code == 302
+        assert client.get(path).status_code == 404, f"GET {route} as our {kind}"
+        assert client.post(path).status_code == 404, f"POST {route} as our {kind}"
+    assert Authenticator.objects.filter(pk=key.pk).exists()
 
 
 def test_creating_an_organisation_with_another_tenants_address_gives_no_access(
@@ -400,6 +431,7 @@ def test_the_right_link_opens_the_page(route, ours):
     for method in view.methods:
         response = _send(Client(), method, path, view.data)
         assert response.status_code in ALLOWED, (method, path, response.status_code)
+        _assert_not_stored(response, f"{method.upper()} {route}")
 
 
 # --- The Django admin --------------------------------------------------------------------
@@ -429,7 +461,11 @@ def test_the_django_admin_is_for_staff_only(kind, ours, theirs, clients):
             response = _send(client, method, path, {"name": "changed", "slug": "changed"})
             where = f"{method.upper()} {path} as our {kind}"
             if route.name == "admin:login":
-                assert response.status_code == 200, where  # the form, not the admin
+                # Parley's sign-in (with its second factor), never the admin's own form.
+                if kind in NO_ACCOUNT_KINDS:
+                    assert _to_sign_in(response), where
+                else:
+                    assert response.status_code == 403, where
             elif route.name == "admin:logout":
                 assert response.status_code == 302, where
             else:

@@ -27,6 +27,13 @@ def executive_client(client, organization):
     return client
 
 
+def soon(days: int = 90):
+    """A due date well inside the accepted range (today to two years ahead)."""
+    from datetime import timedelta
+
+    return timezone.localdate() + timedelta(days=days)
+
+
 def url(name: str, assessment=None, organization=None, **kwargs) -> str:
     if assessment is not None:
         kwargs = {"org_slug": assessment.organization.slug, "code": assessment.code, **kwargs}

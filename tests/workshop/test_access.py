@@ -9,7 +9,7 @@ from alignment.models import ActionItem
 from assessments.models import Dimension
 from workspace import services
 
-from .conftest import url
+from .conftest import soon, url
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ ROUND_VIEWS = [
     ("gap_map", {}, "get", None),
     ("trend", {}, "get", None),
     ("next_round", {}, "get", None),
-    ("next_round", {}, "post", {"title": "x", "due_date": "2099-01-01"}),
+    ("next_round", {}, "post", {"title": "x", "due_date": soon().isoformat()}),
     ("xlsx", {}, "get", None),
     ("csv", {"table": "answers"}, "get", None),
 ]

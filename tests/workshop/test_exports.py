@@ -3,7 +3,7 @@ as XLSX (one sheet per table, typed cells, frozen header) and as CSV (one table 
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -14,7 +14,7 @@ from organizations.models import AuditEvent
 from tests.factories import scored_assessment, small_questionnaire
 from workspace import services
 
-from .conftest import url
+from .conftest import soon, url
 
 pytestmark = pytest.mark.django_db
 SHEETS = ["Overall", "Answers", "Dimension scores", "Item gaps", "Actions"]
@@ -30,7 +30,7 @@ def workshop(scored, consultant):
         dimension=d3,
         description="@SUM(1+1) approve the policy",
         owner_role="ceo",
-        due_date=date(2099, 3, 31),
+        due_date=soon(100),
         by=consultant,
     )
     return session
@@ -101,7 +101,9 @@ def test_the_xlsx_has_one_typed_sheet_per_table(consultant_client, scored, works
     assert all(isinstance(r[gap], int) for r in items[1:] if r[gap] is not None)
 
     actions = _rows(book["Actions"])
-    assert actions[1][actions[0].index("Due date")] == datetime(2099, 3, 31)
+    assert actions[1][actions[0].index("Due date")] == datetime.combine(
+        soon(100), datetime.min.time()
+    )
     assert (
         book["Actions"].cell(row=2, column=actions[0].index("Due date") + 1).number_format
         == "yyyy-mm-dd"

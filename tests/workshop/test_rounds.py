@@ -8,7 +8,7 @@ from alignment.presentation.trend import previous_result, round_comparison
 from alignment.selectors import current_result
 from tests.factories import completed_assessment, scored_assessment
 
-from .conftest import publish_version_2, url
+from .conftest import publish_version_2, soon, url
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_the_next_round_page_prefills_and_starts_a_round(
     with django_capture_on_commit_callbacks(execute=True):
         response = consultant_client.post(
             url("next_round", scored),
-            {"title": "Autumn round", "due_date": "2099-01-31", "send_invitations": "on"},
+            {"title": "Autumn round", "due_date": soon().isoformat(), "send_invitations": "on"},
         )
     created = scored.organization.assessments.get(title="Autumn round")
     assert response.status_code == 302
@@ -126,9 +126,23 @@ def test_the_next_round_page_prefills_and_starts_a_round(
     )
     assert len(mailoutbox) == 2
     again = consultant_client.post(
-        url("next_round", scored), {"title": "Again", "due_date": "2099-01-31"}
+        url("next_round", scored), {"title": "Again", "due_date": soon().isoformat()}
     )
     assert again.status_code == 200 and "A later round already exists" in again.content.decode()
+
+
+def test_the_next_round_form_and_actions_refuse_a_far_due_date(consultant_client, scored):
+    """Probe hole 4, the second round form; an action's due date follows the same rule."""
+    response = consultant_client.post(
+        url("next_round", scored), {"title": "Far", "due_date": "9999-12-31"}
+    )
+    assert response.status_code == 200
+    assert "The due date is more than 2 years away" in response.content.decode()
+    assert scored.organization.assessments.count() == 1
+    from workspace.forms import ActionForm
+
+    form = ActionForm({"description": "x", "owner_role": "ceo", "due_date": "9999-12-31"})
+    assert not form.is_valid() and "more than 2 years" in form.errors["due_date"][0]
 
 
 def test_the_next_round_form_refuses_a_past_due_date(consultant_client, scored):
@@ -143,6 +157,6 @@ def test_the_next_round_form_refuses_a_past_due_date(consultant_client, scored):
 def test_an_unscored_round_cannot_be_followed(consultant_client, questionnaire, organization):
     pending = completed_assessment(questionnaire, organization=organization, submit=False)
     response = consultant_client.post(
-        url("next_round", pending), {"title": "Next", "due_date": "2099-01-01"}
+        url("next_round", pending), {"title": "Next", "due_date": soon().isoformat()}
     )
     assert "once this one is scored" in response.content.decode()

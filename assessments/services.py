@@ -63,6 +63,9 @@ def questionnaire_load(*, bank: BankData) -> LoadOutcome:
         description=bank.description,
         content_hash=bank.content_hash,
         published_at=timezone.now(),
+        felt_ceo_text=bank.felt.ceo_text if bank.felt else "",
+        felt_ciso_text=bank.felt.ciso_text if bank.felt else "",
+        felt_anchors=list(bank.felt.anchors) if bank.felt else [],
     )
     _create_dimensions(questionnaire, bank)
     return LoadOutcome(questionnaire, created=True)
@@ -95,6 +98,7 @@ def _question(questionnaire, dimension, item, order) -> Question:
         scale=item.scale,
         anchors=list(item.anchors),
         reverse=item.reverse,
+        predict=item.predict,
         references=list(item.references),
         benchmark_ids=list(item.benchmarks),
         order=order,

@@ -66,7 +66,15 @@ _ANSWERS = PreparedQuery(
     lambda respondent_id: (
         Answer.objects.filter(respondent_id=respondent_id)
         .order_by()
-        .values_list("question_id", "question__dimension_id", "value", "dont_know", "comment")
+        .values_list(
+            "question_id",
+            "question__dimension_id",
+            "value",
+            "dont_know",
+            "comment",
+            "predicted_value",
+            "predicted_cant_say",
+        )
     ),
     int,
 )
@@ -145,19 +153,27 @@ class QuestionnaireLayout:
     dimensions: tuple[Dimension, ...]
     questions: tuple[Question, ...]
     by_dimension: dict[int, tuple[Question, ...]]
+    # Bank version 2: items with a prediction of the other's answer (each one more question
+    # for the respondent), and whether the felt question follows the last dimension.
+    predicted: frozenset[int] = frozenset()
+    has_felt: bool = False
+
+    def question_count(self, questions) -> int:
+        """What a respondent answers for these items: each, and each item's prediction."""
+        return sum(1 + (question.pk in self.predicted) for question in questions)
 
 
 def questionnaire_layout(questionnaire: Questionnaire) -> QuestionnaireLayout:
     key = (questionnaire.pk, questionnaire.published_at)
     layout = _LAYOUTS.get(key)
     if layout is None:
-        layout = _load_layout(questionnaire.pk)
+        layout = _load_layout(questionnaire.pk, has_felt=questionnaire.has_felt)
         if questionnaire.published_at is not None:
             _LAYOUTS[key] = layout
     return layout
 
 
-def _load_layout(questionnaire_id: int) -> QuestionnaireLayout:
+def _load_layout(questionnaire_id: int, *, has_felt: bool = False) -> QuestionnaireLayout:
     dimensions = tuple(
         Dimension.objects.filter(questionnaire_id=questionnaire_id).order_by("order")
     )
@@ -166,7 +182,11 @@ def _load_layout(questionnaire_id: int) -> QuestionnaireLayout:
     for question in questions:
         by_dimension[question.dimension_id].append(question)
     return QuestionnaireLayout(
-        dimensions, questions, {pk: tuple(items) for pk, items in by_dimension.items()}
+        dimensions,
+        questions,
+        {pk: tuple(items) for pk, items in by_dimension.items()},
+        predicted=frozenset(q.pk for q in questions if q.predict),
+        has_felt=has_felt,
     )
 
 
@@ -187,10 +207,28 @@ class SavedAnswer:
     value: int | None
     dont_know: bool
     comment: str
+    predicted_value: int | None = None
+    predicted_cant_say: bool = False
 
     @property
     def complete(self) -> bool:
         return self.dont_know or self.value is not None
+
+    @property
+    def prediction_complete(self) -> bool:
+        return self.predicted_cant_say or self.predicted_value is not None
+
+
+@dataclass(frozen=True)
+class SavedFelt:
+    """The felt question's answer: 1..5, or "can't say"."""
+
+    value: int | None
+    cant_say: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.cant_say or self.value is not None
 
 
 @dataclass
@@ -200,6 +238,11 @@ class Progress:
     pages: list[DimensionProgress]
     layout: QuestionnaireLayout
     answers: dict[int, SavedAnswer] = field(default_factory=dict)
+    felt: SavedFelt | None = None  # None: the questionnaire has no felt question
+
+    def is_felt_page(self, page: DimensionProgress) -> bool:
+        """The felt question follows the last dimension, on its page."""
+        return self.felt is not None and page.number == len(self.pages)
 
     def questions(self, page: DimensionProgress) -> tuple[Question, ...]:
         """The page's items, in order."""
@@ -239,16 +282,24 @@ def respondent_progress(respondent: Respondent) -> Progress:
     answers) once the questionnaire's layout is cached."""
     layout = questionnaire_layout(respondent.assessment.questionnaire)
     pages = [
-        DimensionProgress(dimension, number, len(layout.by_dimension[dimension.pk]))
+        DimensionProgress(
+            dimension, number, layout.question_count(layout.by_dimension[dimension.pk])
+        )
         for number, dimension in enumerate(layout.dimensions, 1)
     ]
     by_id = {page.dimension.pk: page for page in pages}
     progress = Progress(pages, layout)
-    for question_id, dimension_id, value, dont_know, comment in _ANSWERS.rows(respondent.pk):
-        saved = SavedAnswer(value, dont_know, comment)
+    for question_id, dimension_id, *row in _ANSWERS.rows(respondent.pk):
+        saved = SavedAnswer(*row)
         progress.answers[question_id] = saved
-        if saved.complete and dimension_id in by_id:
-            by_id[dimension_id].answered += 1
+        page = by_id.get(dimension_id)
+        if page is not None:
+            page.answered += saved.complete
+            page.answered += question_id in layout.predicted and saved.prediction_complete
+    if layout.has_felt and pages:
+        progress.felt = SavedFelt(respondent.felt_value, respondent.felt_cant_say)
+        pages[-1].item_count += 1
+        pages[-1].answered += progress.felt.complete
     return progress
 
 

@@ -17,7 +17,6 @@ from assessments.models import Questionnaire, Respondent
 from assessments.services import Person, assessment_create, assessment_open
 from organizations.models import Organization
 
-
 DEFAULT_SLUG = "parley-genai"
 
 

@@ -261,6 +261,16 @@ class PerceptionSide:
     def counts(self) -> dict[str, int]:
         return {count.key: count.count for count in self.view_counts}
 
+    @property
+    def grid(self) -> tuple[tuple[str, tuple[ViewCount, ...]], ...]:
+        """The 2x2 (words.VIEW_GRID): (row label, (view count, view count)) per row."""
+        by_key = {count.key: count for count in self.view_counts}
+        return tuple((label, tuple(by_key[key] for key in keys)) for label, keys in words.VIEW_GRID)
+
+    @property
+    def grid_columns(self) -> tuple[str, ...]:
+        return words.VIEW_GRID_COLUMNS
+
 
 @dataclass(frozen=True)
 class Perception:
@@ -278,6 +288,11 @@ class Perception:
     @property
     def sides(self) -> tuple[PerceptionSide, PerceptionSide]:
         return (self.ceo, self.ciso)
+
+    @property
+    def legend(self) -> tuple[ViewCount, ...]:
+        """The four views with their words and meanings (counts are the CEO's)."""
+        return self.ceo.view_counts
 
     def side(self, role: str) -> PerceptionSide:
         return self.ceo if role == "ceo" else self.ciso

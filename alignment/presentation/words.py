@@ -221,3 +221,11 @@ def bias_words(role: str, bias: float | None) -> str:
         f"expects the {other} to answer {higher} than they do "
         f"(mean error {fixed(bias, 1, signed=True)} points)"
     )
+
+
+# The 2x2 of one side's views: rows "is there a material gap?", columns "did they expect one?".
+VIEW_GRID_COLUMNS = ("Gap expected", "No gap expected")
+VIEW_GRID = (
+    ("Material gap", ("seen_gap", "blind_spot")),
+    ("No material gap", ("imagined_gap", "seen_agreement")),
+)

@@ -30,10 +30,10 @@ def test_the_pdf_has_the_perception_section_with_the_right_figures(questionnaire
     assert outline[after_summary] == "How well they read each other"  # the next section
     section = text.index("How well they read each other", text.index("The widest gaps"))
     sentence = (
-        f"How well they read each other: the CEO's understanding of the CISO is "
-        f"{perception.ceo.understanding} and the CISO's of the CEO {perception.ciso.understanding} "
-        "out of 100, with 2 blind spots for the CEO and 1 for the CISO; the CEO feels more "
-        "aligned than measured, the CISO feels less aligned than measured."
+        f"How well they read each other: an understanding index of "
+        f"{perception.ceo.understanding} for the CEO and {perception.ciso.understanding} for the "
+        "CISO out of 100; the CEO feels more aligned than measured, the CISO feels less "
+        "aligned than measured."
     )
     assert sentence in text
     body = text[section:]

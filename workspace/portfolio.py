@@ -18,6 +18,8 @@ from alignment.models import AlignmentResult
 from alignment.presentation.words import fixed
 from organizations.selectors import organizations_managed_by
 
+from .perception_portfolio import PerceptionPortfolio, perception_portfolio
+
 MIN_ORGANISATIONS = 5
 MISALIGNED_BELOW = 70
 TOP_DIMENSIONS = 5
@@ -49,6 +51,7 @@ class Portfolio:
     below: int = 0
     dimensions: list[DimensionStat] = field(default_factory=list)
     histogram_svg: SafeString = SafeString("")
+    perception: PerceptionPortfolio | None = None  # scoring version 2
 
     @property
     def enough(self) -> bool:
@@ -68,9 +71,9 @@ class Portfolio:
         return fixed(self.highlight_index)
 
 
-def _latest_results(user) -> dict[int, tuple[float, list]]:
-    """{organisation id: (overall index, dimension rows)} of each managed organisation's
-    latest scored round with an index: two queries."""
+def _latest_results(user) -> dict[int, tuple[float, list, dict | None]]:
+    """{organisation id: (overall index, dimension rows, perception)} of each managed
+    organisation's latest scored round with an index: two queries."""
     latest = (
         AlignmentResult.objects.filter(
             assessment__organization=OuterRef("pk"), scoring_version=scoring.SCORING_VERSION
@@ -87,8 +90,13 @@ def _latest_results(user) -> dict[int, tuple[float, list]]:
     ]
     rows = AlignmentResult.objects.filter(
         pk__in=result_ids, alignment_index__isnull=False
-    ).values_list("assessment__organization_id", "alignment_index", "data__dimensions")
-    return {org_id: (index, dimensions or []) for org_id, index, dimensions in rows}
+    ).values_list(
+        "assessment__organization_id", "alignment_index", "data__dimensions", "data__perception"
+    )
+    return {
+        org_id: (index, dimensions or [], perception)
+        for org_id, index, dimensions, perception in rows
+    }
 
 
 def percentile_rank(value: float, values: list[float]) -> tuple[int, int]:
@@ -98,10 +106,10 @@ def percentile_rank(value: float, values: list[float]) -> tuple[int, int]:
     return round(100 * (below + 0.5 * equal) / len(values)), below
 
 
-def _dimension_stats(results: dict[int, tuple[float, list]]) -> list[DimensionStat]:
+def _dimension_stats(results: dict[int, tuple]) -> list[DimensionStat]:
     counts: dict[str, list] = {}
     names: dict[str, str] = {}
-    for _index, dimensions in results.values():
+    for _index, dimensions, _perception in results.values():
         for row in dimensions:
             if row.get("alignment_index") is None:
                 continue
@@ -127,7 +135,7 @@ def client_portfolio(user, *, highlight=None) -> Portfolio:
     """The distribution across the user's client organisations (and where `highlight`
     falls, when it is one of them and scored)."""
     results = _latest_results(user)
-    indices = [index for index, _dimensions in results.values()]
+    indices = [index for index, _dimensions, _perception in results.values()]
     portfolio = Portfolio(scored=len(indices), indices=indices)
     if not portfolio.enough:
         return portfolio
@@ -136,6 +144,10 @@ def client_portfolio(user, *, highlight=None) -> Portfolio:
         portfolio.percentile, portfolio.below = percentile_rank(portfolio.highlight_index, indices)
     portfolio.dimensions = _dimension_stats(results)
     portfolio.histogram_svg = index_histogram(indices, highlight=portfolio.highlight_index)
+    portfolio.perception = perception_portfolio(
+        (perception for _index, _dimensions, perception in results.values()),
+        minimum=MIN_ORGANISATIONS,
+    )
     return portfolio
 
 

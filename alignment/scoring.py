@@ -1,7 +1,8 @@
 """Alignment scoring, version 2: how far apart the CEO's and the CISO's answers are (the
 figures of version 1, unchanged) and how well each reads the other (``perception``).
 
-The rules are docs/scoring.md and docs/perceived-alignment.md; any change to them is a new
+The rules are the project's scoring documentation (version 1's figures) and
+docs/perceived-alignment.md (what version 2 adds); any change to them is a new
 ``SCORING_VERSION``. This module is pure Python on plain data and imports nothing from Django,
 so the same code scores in a Celery task, a test or a benchmark, and a stored result can always
 be recomputed from the stored answers. It uses no numpy: a 44-item questionnaire is tiny and

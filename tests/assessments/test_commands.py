@@ -119,3 +119,9 @@ def test_seed_demo_prints_working_links_to_one_demo_round_and_is_idempotent(
             assert client.get(path).status_code == 200
     assert links["first"] != links["second"]  # fresh links each run (tokens are not stored)
     assert f"/assessments/{assessment.code}/" in second.getvalue()
+    # Both demo rounds use bank version 2; the scored one shows every view at least once.
+    assert assessment.questionnaire.version == scored.questionnaire.version == 2
+    perception = scored.results.get().data["perception"]
+    for view in ("blind_spots", "imagined_gaps", "seen_gaps", "seen_agreements"):
+        assert perception["ceo"][view] + perception["ciso"][view] >= 1, view
+    assert perception["ceo"]["felt"] == 4 and perception["ciso"]["felt"] == 2

@@ -123,3 +123,40 @@ def test_axe_finds_no_serious_violation_with_predictions(
     assert _violations(page, axe_source) == []
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport["width"]
+
+
+@pytest.fixture
+def results_link(base_url, questionnaire_v2):
+    from django.urls import reverse
+
+    from assessments.tokens import new_token
+    from tests.factories import InvitationFactory, scored_assessment
+
+    assessment = scored_assessment(questionnaire_v2)
+    token = new_token()
+    InvitationFactory(respondent=assessment.respondents.get(role="ceo"), token=token)
+    return base_url + reverse("workspace:respondent_results", kwargs={"token": token})
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "375px"])
+def test_the_perception_section_passes_axe_and_fits_a_phone(
+    new_context, results_link, axe_source, viewport, tmp_path
+):
+    page = new_context(viewport=viewport, bypass_csp=True).new_page()
+    page.goto(results_link)
+    section = page.locator('[data-section="perception"]')
+    _expect()(section.get_by_role("heading", name="How well they read each other")).to_be_visible()
+    _expect()(section.locator("svg[role=img]")).to_have_count(1)
+    # axe on the section alone: on a phone the page's older tables (by dimension, by item) are
+    # scrollable regions without keyboard access, a finding about them, not about this section.
+    page.add_script_tag(path=str(axe_source))
+    results = page.evaluate(
+        """async () => await axe.run({include: [['[data-section="perception"]']]}, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}
+        })"""
+    )
+    serious = [v["id"] for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    section.screenshot(path=str(tmp_path / "perception.png"))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport["width"]

@@ -756,3 +756,99 @@ def trend_chart(
         )
     )
     return _document(uid, width, bottom + 88, title, desc, body)
+
+
+# --------------------------------------------------------------------- felt vs measured
+
+
+def felt_vs_measured_chart(
+    *,
+    measured: float | None,
+    felt: Mapping[str, int | None],
+    width: int = 640,
+    title: str = "How aligned they feel, against the measured alignment",
+) -> str:
+    """Felt alignment (each executive's answer to the felt question as an index 0..100) beside
+    the measured overall alignment index, as horizontal bars on one 0..100 scale.
+
+    ``felt``: label ("CEO", "CISO") -> felt index or None ("can't say": the row says so). A
+    shaded zone marks measured ± the felt reading's margin (scoring.FELT_READING_MARGIN): a
+    felt bar ending inside it "feels about right". Bars differ by colour and by fill (solid
+    for the CEO, hatched for the CISO, outlined grey for the measured index); each prints its
+    value, so no meaning rests on colour.
+    """
+    _check_range(measured, 0, 100, "measured index")
+    for label, value in felt.items():
+        _check_range(value, 0, 100, f"{label} felt index")
+    rows = [("Measured", measured, palette.GRID, None)]
+    colours = {"CEO": (CEO_COLOUR, None), "CISO": (CISO_COLOUR, CISO_COLOUR)}
+    for label, value in felt.items():
+        fill, hatch = colours.get(label, (MUTED, None))
+        rows.append((f"{label} feels", value, fill, hatch))
+    desc = _felt_desc(measured, felt)
+    uid = _uid("felt", title, desc, width)
+    x0, top, row_h = 130.0, 30.0, 30.0
+    scale = (width - x0 - 60) / 100
+    bottom = top + 8 + row_h * len(rows)
+    body = [_felt_defs(uid)]
+    body += _felt_zone(measured, x0, scale, top, bottom)
+    body += _bar_axis_plain(x0, scale, top, bottom)
+    for i, (label, value, fill, hatch) in enumerate(rows):
+        body += _felt_row(uid, label, value, fill, hatch, top + 8 + i * row_h, x0, scale)
+    return _document(uid, width, bottom + 40, title, desc, body)
+
+
+def _felt_desc(measured: float | None, felt: Mapping[str, int | None]) -> str:
+    parts = [f"measured alignment index {fmt_index(measured)}"]
+    for label, value in felt.items():
+        shown = "can't say" if value is None else fmt_index(value)
+        parts.append(f"{label} feels {shown}")
+    margin = scoring.FELT_READING_MARGIN
+    return (
+        "Felt alignment (answer 1 to 5 as 0 to 100) against the measured alignment index: "
+        + "; ".join(parts)
+        + f". Within {margin} points of the measured index counts as about right."
+    )
+
+
+def _felt_defs(uid: str) -> str:
+    return (
+        f'<defs><pattern id="{uid}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{palette.WHITE}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{CISO_COLOUR}" stroke-width="3"/>'
+        "</pattern></defs>"
+    )
+
+
+def _felt_zone(measured, x0: float, scale: float, top: float, bottom: float) -> list[str]:
+    if measured is None:
+        return []
+    margin = scoring.FELT_READING_MARGIN
+    low, high = max(measured - margin, 0), min(measured + margin, 100)
+    return [
+        _rect(x0 + low * scale, top, (high - low) * scale, bottom - top, fill="#eef2f5"),
+        _text(x0 + measured * scale, top - 8, f"about right (\u00b1{margin})", size=10,
+              fill=MUTED, text_anchor="middle"),
+        _line(x0 + measured * scale, top, x0 + measured * scale, bottom, stroke=INK,
+              stroke_width=1.0, stroke_dasharray="4 3"),
+    ]  # fmt: skip
+
+
+def _bar_axis_plain(x0: float, scale: float, top: float, bottom: float) -> list[str]:
+    out = [_line(x0, top, x0, bottom, stroke=INK, stroke_width=1.0)]
+    for tick in (0, 25, 50, 75, 100):
+        x = x0 + tick * scale
+        out.append(_text(x, bottom + 14, tick, size=10, fill=MUTED, text_anchor="middle"))
+    return out
+
+
+def _felt_row(uid, label, value, fill, hatch, y, x0, scale) -> list[str]:
+    out = [_text(8, y + 14, label, size=11, font_weight="bold")]
+    if value is None:
+        return [*out, _text(x0 + 6, y + 14, "can't say", size=10.5, fill=MUTED,
+                            font_style="italic")]  # fmt: skip
+    paint = f"url(#{uid}-hatch)" if hatch else fill
+    out.append(_rect(x0, y + 2, max(value * scale, 1.0), 18, fill=paint, stroke=INK,
+                     stroke_width=0.75))  # fmt: skip
+    out.append(_text(x0 + value * scale + 6, y + 15, fmt_index(value), size=11))
+    return out

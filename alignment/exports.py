@@ -48,6 +48,35 @@ ITEM_KEYS = (
 )
 
 
+# Scoring version 2: how well each executive reads the other (null on a version 1 bank).
+PERCEPTION_ITEM_KEYS = (
+    "question",
+    "ceo_prediction",
+    "ciso_prediction",
+    "gap",
+    "ceo_expected_gap",
+    "ciso_expected_gap",
+    "ceo_error",
+    "ciso_error",
+    "ceo_view",
+    "ciso_view",
+)
+PERCEPTION_SIDE_KEYS = (
+    "predictions",
+    "blind_spots",
+    "imagined_gaps",
+    "seen_gaps",
+    "seen_agreements",
+    "understanding_index",
+    "felt",
+    "felt_index",
+    "felt_minus_measured",
+    "felt_reading",
+    "bias",
+    "projection",
+)
+
+
 def _pick(row: dict, keys: tuple[str, ...]) -> dict:
     return {key: row[key] for key in keys}
 
@@ -65,6 +94,20 @@ def result_document(view: RoundView) -> dict:
         "overall": overall,
         "dimensions": [_pick(dimension.row, DIMENSION_KEYS) for dimension in view.dimensions],
         "items": [_pick(row, ITEM_KEYS) for row in result.items],
+        "perception": perception_document(view),
+    }
+
+
+def perception_document(view: RoundView) -> dict | None:
+    """The `perception` part of the export, from the read model (None without one)."""
+    if view.perception is None:
+        return None
+    data = view.perception.data
+    return {
+        "items": [_pick(item.row, PERCEPTION_ITEM_KEYS) for item in view.perception.items],
+        "ceo": _pick(data["ceo"], PERCEPTION_SIDE_KEYS),
+        "ciso": _pick(data["ciso"], PERCEPTION_SIDE_KEYS),
+        "mutual_understanding": data["mutual_understanding"],
     }
 
 

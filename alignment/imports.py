@@ -4,6 +4,10 @@ The file has the header ``question,role,value,comment`` (any order, any case): o
 answer, role ``ceo`` or ``ciso``, value ``1``..``5`` or ``dk`` (don't know). UTF-8, with or
 without a byte-order mark (Excel's "CSV UTF-8").
 
+Bank version 2: a prediction is the row of question ``CODE/predicted`` (the row's role is the
+one predicting; ``dk`` means "can't say"), the felt question the row of question ``felt``;
+neither takes a comment.
+
 All or nothing: every row is checked before anything is written, every problem is reported
 with its line number, and one bad row means nothing is imported. The rows are written with
 one INSERT … ON CONFLICT (an answer already saved for the same item is replaced). A
@@ -22,7 +26,12 @@ from django.utils import timezone
 
 from assessments.errors import IncompleteAnswers, RespondentError
 from assessments.models import Answer, Assessment, Question, Respondent
-from assessments.services import COMMENT_MAX_LENGTH, respondent_submit
+from assessments.services import (
+    COMMENT_MAX_LENGTH,
+    FELT_CODE,
+    PREDICTED_SUFFIX,
+    respondent_submit,
+)
 from config.tasking import Sends
 from config.text import control_character_problem
 
@@ -70,6 +79,8 @@ class ImportSummary:
     created: int = 0
     replaced: int = 0
     per_role: dict[str, int] = field(default_factory=dict)
+    predictions: int = 0  # bank version 2: predictions and felt answers imported
+    felt: int = 0
     submitted: list[str] = field(default_factory=list)  # roles submitted by this import
 
 
@@ -151,20 +162,39 @@ def _row(line: int, record: list[str], columns: list[str]) -> ResponseRow:
 @dataclass(frozen=True)
 class _Checked:
     row: ResponseRow
-    question: Question
+    question: Question | None  # None: the felt question
     value: int | str
 
+    @property
+    def is_prediction(self) -> bool:
+        return self.row.question.endswith(PREDICTED_SUFFIX)
 
-def _check_row(row: ResponseRow, questions: dict[str, Question]) -> list[str]:
+
+def _question_problem(code: str, questions: dict[str, Question], has_felt: bool) -> str | None:
+    """Why a question code is not one of this questionnaire's, or None."""
+    if not code:
+        return "the question code is empty"
+    if code == FELT_CODE:
+        return None if has_felt else "this questionnaire has no felt question ('felt')"
+    item = code.removesuffix(PREDICTED_SUFFIX)
+    if item not in questions:
+        return f"unknown question code {code!r}"
+    if item != code and not questions[item].predict:
+        return f"item {item} asks for no prediction ({code!r})"
+    return None
+
+
+def _check_row(row: ResponseRow, questions: dict[str, Question], has_felt: bool) -> list[str]:
     if row.missing:
         return [f"missing field(s) for column(s) {', '.join(row.missing)}"]
     reasons = []
     if row.extra:
         reasons.append(f"{row.extra} field(s) more than the header has")
-    if not row.question:
-        reasons.append("the question code is empty")
-    elif row.question not in questions:
-        reasons.append(f"unknown question code {row.question!r}")
+    problem = _question_problem(row.question, questions, has_felt)
+    if problem:
+        reasons.append(problem)
+    elif row.comment and (row.question == FELT_CODE or row.question.endswith(PREDICTED_SUFFIX)):
+        reasons.append(f"{row.question} takes no comment")
     if row.role not in _ROLE_LABELS:
         reasons.append(f"role must be ceo or ciso, not {row.role!r}")
     if row.value not in VALUES:
@@ -176,13 +206,13 @@ def _check_row(row: ResponseRow, questions: dict[str, Question]) -> list[str]:
     return reasons
 
 
-def _check(rows, questions, respondents) -> tuple[list[_Checked], list[RowError]]:
+def _check(rows, questions, respondents, has_felt) -> tuple[list[_Checked], list[RowError]]:
     errors: list[RowError] = []
     checked: list[_Checked] = []
     seen: dict[tuple[str, str], int] = {}
     refused_roles = set()
     for row in rows:
-        reasons = _check_row(row, questions)
+        reasons = _check_row(row, questions, has_felt)
         key = (row.question, row.role)
         if not reasons and key in seen:
             reasons.append(
@@ -196,7 +226,8 @@ def _check(rows, questions, respondents) -> tuple[list[_Checked], list[RowError]
                 reasons.append(refusal)
         errors += [RowError(row.line, reason) for reason in reasons]
         if not reasons and row.role not in refused_roles:
-            checked.append(_Checked(row, questions[row.question], VALUES[row.value]))
+            question = questions.get(row.question.removesuffix(PREDICTED_SUFFIX))
+            checked.append(_Checked(row, question, VALUES[row.value]))
     return checked, errors
 
 
@@ -240,7 +271,8 @@ def responses_import(
     questions = {
         q.code: q for q in Question.objects.filter(questionnaire_id=assessment.questionnaire_id)
     }
-    checked, errors = _check(rows, questions, respondents)
+    has_felt = assessment.questionnaire.has_felt
+    checked, errors = _check(rows, questions, respondents, has_felt)
     if errors:
         raise ImportRejected(errors)
     summary = _write(checked, respondents)
@@ -258,7 +290,10 @@ def _write(checked: list[_Checked], respondents: dict[str, Respondent]) -> Impor
     )
     answers = []
     summary = ImportSummary(per_role=dict.fromkeys(respondents, 0))
+    expectations = [e for e in checked if e.question is None or e.is_prediction]
     for entry in checked:
+        if entry in expectations:
+            continue
         respondent = respondents[entry.row.role]
         dont_know = entry.value == scoring.DONT_KNOW
         answers.append(
@@ -278,6 +313,7 @@ def _write(checked: list[_Checked], respondents: dict[str, Respondent]) -> Impor
         unique_fields=["respondent", "question"],
         update_fields=["value", "dont_know", "comment", "updated_at"],
     )
+    _write_expectations(expectations, respondents, summary, now)
     touched = [respondents[role].pk for role, count in summary.per_role.items() if count]
     Respondent.objects.filter(pk__in=touched, started_at__isnull=True).update(
         started_at=now, updated_at=now
@@ -285,6 +321,39 @@ def _write(checked: list[_Checked], respondents: dict[str, Respondent]) -> Impor
     summary.answers = len(answers)
     summary.created = summary.answers - summary.replaced
     return summary
+
+
+def _write_expectations(
+    entries: list[_Checked], respondents: dict[str, Respondent], summary: ImportSummary, now
+) -> None:
+    """Predictions (their own columns only: an answer in the same file, written first, or
+    saved before, stays) and felt answers."""
+    predictions = []
+    for entry in entries:
+        respondent = respondents[entry.row.role]
+        cant_say = entry.value == scoring.CANT_SAY
+        value = None if cant_say else entry.value
+        if entry.question is None:
+            Respondent.objects.filter(pk=respondent.pk).update(
+                felt_value=value, felt_cant_say=cant_say, updated_at=now
+            )
+            summary.felt += 1
+            continue
+        predictions.append(
+            Answer(
+                respondent=respondent,
+                question=entry.question,
+                predicted_value=value,
+                predicted_cant_say=cant_say,
+            )
+        )
+    Answer.objects.bulk_create(
+        predictions,
+        update_conflicts=True,
+        unique_fields=["respondent", "question"],
+        update_fields=["predicted_value", "predicted_cant_say", "updated_at"],
+    )
+    summary.predictions = len(predictions)
 
 
 def _submit(

@@ -1,6 +1,8 @@
-"""Alignment scoring, version 1: how far apart the CEO's and the CISO's answers are.
+"""Alignment scoring, version 2: how far apart the CEO's and the CISO's answers are (the
+figures of version 1, unchanged) and how well each reads the other (``perception``).
 
-The rules are written out in docs/scoring.md, "Version 1"; any change to them is a new
+The rules are written out in docs/scoring.md (version 1's figures) and
+docs/perceived-alignment.md (what version 2 adds); any change to them is a new
 ``SCORING_VERSION``. This module is pure Python on plain data and imports nothing from Django,
 so the same code scores in a Celery task, a test or a benchmark, and a stored result can always
 be recomputed from the stored answers. It uses no numpy: a 44-item questionnaire is tiny and
@@ -20,6 +22,17 @@ Decisions where the spec is silent (kept here so the methodology appendix can ci
   the higher band instead of falling below the threshold through float rounding.
 - Cohen's kappa is ``None`` when chance-expected disagreement is zero (both raters used one and
   the same category); Gwet's AC2 stays defined there (it is 1.0), which is the point of AC2.
+
+Perception (version 2), decisions where the spec is silent:
+
+- ``perception`` is computed only when the caller passes ``perceived`` (the questionnaire asks
+  for predictions or the felt question); a version 1 bank gives ``perception: None``.
+- "Can't say" (a prediction or the felt question) is passed as ``CANT_SAY``, the same token
+  as "don't know"; an unanswered prediction (None) is treated like "can't say": no view.
+- An item with no number from one side (unanswered as well as "don't know") gives both sides
+  no expected gap, error or view: there is nothing true to predict or to compare against.
+- Understanding, bias, projection, mutual understanding and the felt-minus-measured reading are
+  computed from exact fractions (the reading's 15-point thresholds are compared exactly).
 """
 
 from collections.abc import Mapping, Sequence
@@ -27,8 +40,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-SCORING_VERSION = "1"
+SCORING_VERSION = "2"
 DONT_KNOW = "dk"
+# "Can't say" (a prediction, the felt question): the same token as "don't know".
+CANT_SAY = DONT_KNOW
 SCALE = (1, 2, 3, 4, 5)
 
 Weights = Literal["linear", "quadratic"] | None
@@ -81,6 +96,19 @@ class ItemSpec:
     code: str
     dimension: str
     reverse: bool = False
+    predict: bool = False  # version 2: each side also predicts the other's answer
+
+
+@dataclass(frozen=True)
+class Perceived:
+    """What each executive expects of the other (bank version 2): predictions of the other's
+    answer by item code (1..5, CANT_SAY or None) and the felt alignment (1..5, CANT_SAY or
+    None)."""
+
+    ceo_predictions: Mapping[str, Answer]
+    ciso_predictions: Mapping[str, Answer]
+    ceo_felt: Answer = None
+    ciso_felt: Answer = None
 
 
 # --- agreement coefficients -------------------------------------------------------------------
@@ -307,11 +335,16 @@ def band(index: Fraction | float | None) -> str | None:
     return next((band for floor, band in BAND_FLOORS if index >= floor), "misaligned")
 
 
+def _overall_index(exact_indices: list[Fraction]) -> Fraction | None:
+    """The overall index, exactly: the mean of the dimensions' indices that are defined."""
+    return sum(exact_indices, Fraction(0)) / len(exact_indices) if exact_indices else None
+
+
 def _overall(item_rows: list[dict], exact_indices: list[Fraction]) -> dict:
     """Questionnaire-wide figures: index (each dimension counts once), agreement, counts."""
     paired = [row for row in item_rows if row["gap"] is not None]
     n = len(paired)
-    index = sum(exact_indices, Fraction(0)) / len(exact_indices) if exact_indices else None
+    index = _overall_index(exact_indices)
     table = [[0] * len(SCALE) for _ in SCALE]
     for row in paired:
         table[row["ceo"] - 1][row["ciso"] - 1] += 1
@@ -349,11 +382,14 @@ def score(
     items: Sequence[ItemSpec],
     ceo: Mapping[str, Answer],
     ciso: Mapping[str, Answer],
+    perceived: Perceived | None = None,
 ) -> dict:
-    """Score one assessment: the CEO's and the CISO's answers, item code -> 1..5, "dk" or None.
+    """Score one assessment: the CEO's and the CISO's answers, item code -> 1..5, "dk" or None,
+    and (bank version 2) what each expects of the other.
 
     Returns plain, JSON-ready data in questionnaire order and at full precision (round only for
-    display): ``scoring_version``, ``overall``, ``dimensions`` and ``items``.
+    display): ``scoring_version``, ``overall``, ``dimensions``, ``items`` and ``perception``
+    (None without ``perceived``).
     """
     _check_structure(dimensions, items)
     item_rows = [
@@ -374,4 +410,137 @@ def score(
         "overall": _overall(item_rows, exact_indices),
         "dimensions": dimension_rows,
         "items": item_rows,
+        "perception": (
+            perception(items, item_rows, perceived, _overall_index(exact_indices))
+            if perceived is not None
+            else None
+        ),
     }
+
+
+# --- perception (version 2) -------------------------------------------------------------------
+
+SIDES = ("ceo", "ciso")
+VIEWS = ("blind_spot", "imagined_gap", "seen_gap", "seen_agreement")
+_VIEW_COUNTS = {
+    "blind_spot": "blind_spots",
+    "imagined_gap": "imagined_gaps",
+    "seen_gap": "seen_gaps",
+    "seen_agreement": "seen_agreements",
+}
+MATERIAL = 2  # an absolute gap of 2 or more is material
+FELT_READING_MARGIN = 15  # felt minus measured, in index points
+
+
+def view(gap: int, expected_gap: int) -> str:
+    """How one side sees an item: the true gap against the gap it expected."""
+    material, expected_material = abs(gap) >= MATERIAL, abs(expected_gap) >= MATERIAL
+    if material:
+        return "seen_gap" if expected_material else "blind_spot"
+    return "imagined_gap" if expected_material else "seen_agreement"
+
+
+def felt_reading(felt_minus_measured: Fraction | float | None) -> str | None:
+    """overestimates (>= 15 points), underestimates (<= -15), about_right, or None."""
+    if felt_minus_measured is None:
+        return None
+    if felt_minus_measured >= FELT_READING_MARGIN:
+        return "overestimates"
+    if felt_minus_measured <= -FELT_READING_MARGIN:
+        return "underestimates"
+    return "about_right"
+
+
+def _perception_item(item_row: dict, p: Answer, q: Answer) -> dict:
+    """The figures of one predicted item: c, s the answers, p the CEO's prediction of s, q the
+    CISO's prediction of c."""
+    c, s, d = item_row["ceo"], item_row["ciso"], item_row["gap"]
+    row = {
+        "question": item_row["code"],
+        "ceo_prediction": p if isinstance(p, int) else None,
+        "ciso_prediction": q if isinstance(q, int) else None,
+        "gap": d,
+    }
+    ceo_known = d is not None and isinstance(p, int)
+    ciso_known = d is not None and isinstance(q, int)
+    row["ceo_expected_gap"] = c - p if ceo_known else None
+    row["ciso_expected_gap"] = q - s if ciso_known else None
+    row["ceo_error"] = p - s if ceo_known else None
+    row["ciso_error"] = q - c if ciso_known else None
+    row["ceo_view"] = view(d, row["ceo_expected_gap"]) if ceo_known else None
+    row["ciso_view"] = view(d, row["ciso_expected_gap"]) if ciso_known else None
+    return row
+
+
+def _mean(values: list[int]) -> Fraction | None:
+    return Fraction(sum(values), len(values)) if values else None
+
+
+def _as_float(value: Fraction | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _side(side: str, rows: list[dict], answers: dict, felt: Answer, measured) -> dict:
+    """One side's summary over its predicted items with a view, and its felt alignment."""
+    seen = [row for row in rows if row[f"{side}_view"] is not None]
+    errors = [row[f"{side}_error"] for row in seen]
+    mean_abs_error = _mean([abs(error) for error in errors])
+    understanding = 100 - 25 * mean_abs_error if mean_abs_error is not None else None
+    own = [answers[row["question"]] for row in seen]
+    predicted = [row[f"{side}_prediction"] for row in seen]
+    matches = [int(a == b) for a, b in zip(own, predicted, strict=True)]
+    felt_value = felt if isinstance(felt, int) else None
+    felt_index = 25 * (felt_value - 1) if felt_value is not None else None
+    difference = felt_index - measured if felt_index is not None and measured is not None else None
+    summary = {"predictions": len(seen)}
+    summary |= {
+        _VIEW_COUNTS[name]: sum(1 for row in seen if row[f"{side}_view"] == name) for name in VIEWS
+    }
+    return summary | {
+        "understanding_index": _as_float(understanding),
+        "felt": felt_value,
+        "felt_index": felt_index,
+        "felt_minus_measured": _as_float(difference),
+        "felt_reading": felt_reading(difference),
+        "bias": _as_float(_mean(errors)),
+        "projection": _as_float(_mean(matches)),
+    }, understanding
+
+
+def perception(
+    items: Sequence[ItemSpec],
+    item_rows: list[dict],
+    perceived: Perceived,
+    measured: Fraction | None,
+) -> dict:
+    """Perception figures (version 2) from the version 1 item rows, the predictions and the
+    felt question; `measured` is the overall alignment index, exactly."""
+    by_code = {row["code"]: row for row in item_rows}
+    rows = [
+        _perception_item(
+            by_code[item.code],
+            _answer(perceived.ceo_predictions, item.code, "ceo prediction"),
+            _answer(perceived.ciso_predictions, item.code, "ciso prediction"),
+        )
+        for item in items
+        if item.predict
+    ]
+    answers = {
+        "ceo": {code: row["ceo"] for code, row in by_code.items()},
+        "ciso": {code: row["ciso"] for code, row in by_code.items()},
+    }
+    felt = {"ceo": perceived.ceo_felt, "ciso": perceived.ciso_felt}
+    result: dict = {"items": rows}
+    understandings = []
+    for side in SIDES:
+        felt_answer = _answer({"felt": felt[side]}, "felt", f"{side} felt")
+        summary, understanding = _side(side, rows, answers[side], felt_answer, measured)
+        result[side] = summary
+        if understanding is not None:
+            understandings.append(understanding)
+    result["mutual_understanding"] = _as_float(_mean_fraction(understandings))
+    return result
+
+
+def _mean_fraction(values: list[Fraction]) -> Fraction | None:
+    return sum(values, Fraction(0)) / len(values) if values else None

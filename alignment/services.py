@@ -24,7 +24,12 @@ from assessments.models import Assessment, Respondent
 
 from . import scoring
 from .models import AlignmentResult, dimension_indices_of
-from .selectors import QuestionnaireSpec, answers_by_assessment, questionnaire_specs
+from .selectors import (
+    QuestionnaireSpec,
+    answers_by_assessment,
+    perceived_input,
+    questionnaire_specs,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +51,12 @@ class NotReadyToScore(Exception):
 
 
 def answers_digest(answers: dict) -> str:
-    """SHA-256 of the scored answers ({"ceo": {code: answer}, "ciso": {…}}), canonical JSON."""
-    canonical = json.dumps(
-        {"ceo": answers["ceo"], "ciso": answers["ciso"]}, sort_keys=True, separators=(",", ":")
-    )
+    """SHA-256 of the scored answers ({"ceo": {code: answer}, "ciso": {…}}, and on a bank
+    with perception its "predictions" and "felt"), canonical JSON. A version 1 bank's digest
+    is what it always was."""
+    scored = {"ceo": answers["ceo"], "ciso": answers["ciso"]}
+    scored |= {key: answers[key] for key in ("predictions", "felt") if key in answers}
+    canonical = json.dumps(scored, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -77,7 +84,13 @@ def _submitted_count() -> Coalesce:
 
 
 def _result(assessment: Assessment, spec: QuestionnaireSpec, answers: dict, now) -> AlignmentResult:
-    data = scoring.score(spec.dimensions, spec.items, answers["ceo"], answers["ciso"])
+    data = scoring.score(
+        spec.dimensions,
+        spec.items,
+        answers["ceo"],
+        answers["ciso"],
+        perceived_input(spec, answers),
+    )
     return AlignmentResult(
         assessment=assessment,
         scoring_version=scoring.SCORING_VERSION,

@@ -1,8 +1,10 @@
 """Answers, scores and actions of one or more assessments, as CSV and XLSX tables.
 
-Five tables, each one CSV file or one XLSX sheet: overall (one row per round), answers (one
+Six tables, each one CSV file or one XLSX sheet: overall (one row per round), answers (one
 row per answer: the CEO's, the CISO's, and the workshop's agreed position per dimension, the
-third "consensus" answer set), dimension scores, item gaps and actions. Figures keep full
+third "consensus" answer set), dimension scores, item gaps, actions and (scoring version 2) perception: one row per predicted
+item and predicting executive, with the prediction and that executive's view of the item; the
+overall table adds each executive's understanding index and felt alignment. Figures keep full
 precision; XLSX cells carry real types (numbers, booleans, dates) with display formats, a
 bold frozen header row and filters.
 
@@ -62,7 +64,7 @@ class Table:
     rows: list[tuple]
 
 
-TABLE_SLUGS = ("overall", "answers", "dimension-scores", "item-gaps", "actions")
+TABLE_SLUGS = ("overall", "answers", "dimension-scores", "item-gaps", "actions", "perception")
 
 _ROUND = [
     Column("Organisation", width=24),
@@ -88,6 +90,28 @@ OVERALL_COLUMNS = [
     Column("Minor gaps", "int"),
     Column("Material gaps", "int"),
     Column("Critical gaps", "int"),
+    # Scoring version 2 (empty on a version 1 bank).
+    Column("Mutual understanding", "float"),
+    Column("CEO understanding index", "float"),
+    Column("CISO understanding index", "float"),
+    Column("CEO felt alignment", "int", 10),
+    Column("CISO felt alignment", "int", 10),
+    Column("CEO felt minus measured", "float"),
+    Column("CISO felt minus measured", "float"),
+]
+PERCEPTION_COLUMNS = [
+    *_ROUND,
+    Column("Dimension", width=10),
+    Column("Item", width=8),
+    Column("Predicting", width=11),
+    Column("Own answer", "int", 10),
+    Column("Prediction of the other", "int", 12),
+    Column("Prediction in words", width=28),
+    Column("Other's answer", "int", 10),
+    Column("Gap (CEO - CISO)", "int", 10),
+    Column("Expected gap (CEO - CISO)", "int", 12),
+    Column("Error (prediction - answer)", "int", 12),
+    Column("View", width=16),
 ]
 ANSWER_COLUMNS = [
     *_ROUND,
@@ -206,7 +230,47 @@ def _overall_row(view: RoundView) -> tuple:
         o.get("paired_items"),
         o.get("knowledge_gaps"),
         *(counts.get(key) for key in scoring.SEVERITY_LABELS),
+        *_perception_figures(view),
     )
+
+
+def _perception_figures(view: RoundView) -> tuple:
+    perception = view.perception
+    if perception is None:
+        return (None,) * 7
+    ceo, ciso = perception.ceo, perception.ciso
+    return (
+        perception.mutual_value,
+        ceo.understanding_value,
+        ciso.understanding_value,
+        ceo.felt_value,
+        ciso.felt_value,
+        ceo.felt_minus_measured_value,
+        ciso.felt_minus_measured_value,
+    )
+
+
+def _perception_rows(view: RoundView, data: _Data) -> Iterable[tuple]:
+    if view.perception is None:
+        return
+    for item in view.perception.items:
+        row = item.row
+        for role in ROLES:
+            other = "ciso" if role == "ceo" else "ceo"
+            yield (
+                *_round(view.assessment),
+                item.item.dimension,
+                item.code,
+                ROLE_LABELS[role],
+                item.item.side(role).value,
+                row[f"{role}_prediction"],
+                item.prediction(role),
+                item.item.side(other).value,
+                row["gap"],
+                row[f"{role}_expected_gap"],
+                row[f"{role}_error"],
+                item.view_words(role) if item.view(role) else "",
+            )
 
 
 def _answer_rows(view: RoundView, data: _Data) -> Iterable[tuple]:
@@ -322,7 +386,7 @@ def _action_rows(assessment: Assessment, data: _Data) -> Iterable[tuple]:
 
 
 def export_tables(assessments: Iterable[Assessment]) -> list[Table]:
-    """The five tables for these assessments (rounds in the order given)."""
+    """The six tables for these assessments (rounds in the order given)."""
     assessments = list(assessments)
     data = _load(assessments) if assessments else _Data({}, {}, {})
     tables = [
@@ -331,6 +395,7 @@ def export_tables(assessments: Iterable[Assessment]) -> list[Table]:
         Table("dimension-scores", "Dimension scores", DIMENSION_COLUMNS, []),
         Table("item-gaps", "Item gaps", ITEM_COLUMNS, []),
         Table("actions", "Actions", ACTION_COLUMNS, []),
+        Table("perception", "Perception", PERCEPTION_COLUMNS, []),
     ]
     for assessment in assessments:
         view = data.views[assessment.pk]
@@ -339,6 +404,7 @@ def export_tables(assessments: Iterable[Assessment]) -> list[Table]:
         tables[2].rows.extend(_dimension_rows(view, data))
         tables[3].rows.extend(_item_rows(view, data))
         tables[4].rows.extend(_action_rows(assessment, data))
+        tables[5].rows.extend(_perception_rows(view, data))
     return tables
 
 

@@ -63,8 +63,8 @@ class DimensionAdmin(PublishedReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(PublishedReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["code", "dimension", "scale", "reverse", "ceo_text", "questionnaire"]
-    list_filter = ["questionnaire", "dimension__code", "scale", "reverse"]
+    list_display = ["code", "dimension", "scale", "reverse", "predict", "ceo_text", "questionnaire"]
+    list_filter = ["questionnaire", "dimension__code", "scale", "reverse", "predict"]
     search_fields = ["code", "ceo_text", "ciso_text"]
     list_select_related = ["questionnaire", "dimension"]
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,17 @@ from .tokens import hash_token, new_token
 logger = logging.getLogger(__name__)
 
 SECONDS_PER_ITEM = 20  # what the time estimates assume
+
+
+def _question_count(questionnaire) -> int:
+    """What a respondent answers: every item, every prediction (bank version 2) and the felt
+    question; one query."""
+    counts = questionnaire.questions.aggregate(
+        items=Count("pk"), predictions=Count("pk", filter=Q(predict=True))
+    )
+    return counts["items"] + counts["predictions"] + int(questionnaire.has_felt)
+
+
 REMINDER_LIMIT = 3  # reminders per respondent, automatic and "Remind now" together
 REMINDER_LEAD_DAYS = 3  # the "due soon" reminder goes this many days before the due date
 REMINDER_OVERDUE_INTERVAL_DAYS = 7  # days between reminders once overdue
@@ -224,7 +236,7 @@ def _email(invitation: Invitation, raw: str) -> EmailMultiAlternatives:
         "expires_at": respondent.access_expires_at,
         "due_date": assessment.due_date,
         "overdue": bool(assessment.due_date and assessment.due_date < today),
-        "question_count": (count := assessment.questionnaire.questions.count()),
+        "question_count": (count := _question_count(assessment.questionnaire)),
         "minutes": max(5, round(count * SECONDS_PER_ITEM / 60 / 5) * 5),
         "submitted": respondent.submitted_at is not None,
     }

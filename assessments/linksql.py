@@ -103,18 +103,20 @@ def link(token_hash: str) -> Invitation | None:
     return objects["i"]
 
 
+# What a respondent's page reads of each saved answer, after the question's id.
+ANSWER_COLUMNS = ("value", "dont_know", "comment", "predicted_value", "predicted_cant_say")
+
+
 @cache
 def _answers_statement() -> str:
     table = _table(Answer)
-    columns = ", ".join(
-        _column_name(Answer, name) for name in ("question", "value", "dont_know", "comment")
-    )
+    columns = ", ".join(_column_name(Answer, name) for name in ("question", *ANSWER_COLUMNS))
     respondent = _column_name(Answer, "respondent")
     return f"SELECT {columns} FROM {table} WHERE {respondent} = %s"  # noqa: S608  # nosec B608 (names from the models, quoted; values are parameters)
 
 
 def answers(respondent_id: int) -> list[tuple]:
-    """(question id, value, don't know, comment) of each saved answer of a respondent."""
+    """(question id, *ANSWER_COLUMNS) of each saved answer of a respondent."""
     with connection.cursor() as cursor:
         cursor.execute(_answers_statement(), [respondent_id])
         return cursor.fetchall()

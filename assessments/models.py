@@ -40,6 +40,12 @@ class Questionnaire(models.Model):
     # SHA-256 of the canonical source file: the same version loaded twice must be identical.
     content_hash = models.CharField(max_length=64, editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The felt-alignment question (bank version 2), asked after the last dimension. It is
+    # kept off the Question table on purpose: it is not one of the scored items, so item
+    # counts, the layout and version 1 scoring read the questions exactly as before.
+    felt_ceo_text = models.TextField("felt question, CEO wording", blank=True)
+    felt_ciso_text = models.TextField("felt question, CISO wording", blank=True)
+    felt_anchors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -59,6 +65,16 @@ class Questionnaire(models.Model):
     @property
     def label(self) -> str:
         return f"{self.slug}@{self.version}"
+
+    @property
+    def has_felt(self) -> bool:
+        return bool(self.felt_ceo_text)
+
+    def felt_text_for(self, role: str) -> str:
+        return self.felt_ceo_text if role == Respondent.Role.CEO else self.felt_ciso_text
+
+    def felt_anchor(self, value: int | None) -> str:
+        return self.felt_anchors[value - 1] if value else ""
 
 
 class Dimension(models.Model):
@@ -91,6 +107,11 @@ class Question(models.Model):
     scale = models.CharField(max_length=10, help_text="Scale code from the bank file, e.g. A.")
     anchors = models.JSONField(help_text="The five anchor labels, for values 1 to 5.")
     reverse = models.BooleanField(default=False, help_text="Higher is worse.")
+    predict = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="The respondent also predicts the other executive's answer (bank version 2).",
+    )
     references = models.JSONField(default=list, blank=True)
     benchmark_ids = models.JSONField(default=list, blank=True)
     order = models.PositiveSmallIntegerField()
@@ -212,17 +233,35 @@ class Respondent(models.Model):
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     # Set by respondent_erase: name, email and comments are gone; answers may remain.
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The felt-alignment question (bank version 2): 1..5, or "can't say".
+    felt_value = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    felt_cant_say = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["assessment", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "role"], name="unique_respondent_role")
+            models.UniqueConstraint(fields=["assessment", "role"], name="unique_respondent_role"),
+            models.CheckConstraint(
+                condition=models.Q(felt_value__isnull=True)
+                | models.Q(felt_value__gte=1, felt_value__lte=5),
+                name="respondent_felt_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(felt_cant_say=True, felt_value__isnull=False),
+                name="respondent_felt_or_cant_say",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_role_display()} {self.name or self.email}"
+
+    @property
+    def felt_complete(self) -> bool:
+        return self.felt_cant_say or self.felt_value is not None
 
     @property
     def access_expires_at(self):
@@ -303,6 +342,13 @@ class Answer(models.Model):
     )
     dont_know = models.BooleanField(default=False)
     comment = models.TextField(blank=True, max_length=4000)
+    # On a predicted item (Question.predict): what this respondent expects the other
+    # executive to answer, 1..5, or "can't say". The autosave of the answer never touches
+    # these columns (its upsert sets value, dont_know and comment only), hence db_default.
+    predicted_value = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    predicted_cant_say = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -318,6 +364,15 @@ class Answer(models.Model):
                 condition=~models.Q(dont_know=True, value__isnull=False),
                 name="answer_value_or_dont_know",
             ),
+            models.CheckConstraint(
+                condition=models.Q(predicted_value__isnull=True)
+                | models.Q(predicted_value__gte=1, predicted_value__lte=5),
+                name="answer_prediction_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(predicted_cant_say=True, predicted_value__isnull=False),
+                name="answer_prediction_or_cant_say",
+            ),
         ]
 
     def __str__(self):
@@ -327,6 +382,10 @@ class Answer(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.dont_know or self.value is not None
+
+    @property
+    def prediction_complete(self) -> bool:
+        return self.predicted_cant_say or self.predicted_value is not None
 
 
 class PrivacyNotice(models.Model):

@@ -10,7 +10,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_BANK = Path(__file__).parent / "data" / "question_banks" / "parley-genai-v1.json"
+BANK_FOLDER = Path(__file__).parent / "data" / "question_banks"
+# The shipped banks, oldest first; `load_question_bank` without a file loads them all.
+# Version 1 stays published (rounds on it keep working); new rounds take the latest.
+SHIPPED_BANKS = (BANK_FOLDER / "parley-genai-v1.json", BANK_FOLDER / "parley-genai-v2.json")
+DEFAULT_BANK = SHIPPED_BANKS[-1]
 ANCHOR_COUNT = 5
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _DIMENSION_CODE = re.compile(r"^D\d+$")
@@ -31,6 +35,17 @@ class ItemData:
     reverse: bool
     references: tuple[str, ...]
     benchmarks: tuple[str, ...]
+    # Version 2: the respondent also predicts the other executive's answer to this item.
+    predict: bool = False
+
+
+@dataclass(frozen=True)
+class FeltData:
+    """The felt-alignment question asked after the last dimension (bank version 2)."""
+
+    ceo_text: str
+    ciso_text: str
+    anchors: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,7 @@ class BankData:
     description: str
     dimensions: tuple[DimensionData, ...]
     content_hash: str = field(compare=False)
+    felt: FeltData | None = None
 
     @property
     def item_count(self) -> int:
@@ -78,6 +94,25 @@ def parse_bank(raw) -> BankData:
         description=_text(raw, "description", "bank", required=False),
         dimensions=dimensions,
         content_hash=_hash(raw),
+        felt=_felt(raw, scales),
+    )
+
+
+def _felt(raw: dict, scales: dict) -> FeltData | None:
+    """The optional felt-alignment question: both wordings and a scale of the bank."""
+    felt = raw.get("felt")
+    if felt is None:
+        return None
+    where = "felt question"
+    if not isinstance(felt, dict):
+        raise BankError(f"{where}: must be an object")
+    scale = _text(felt, "scale", where, limit=10)
+    if scale not in scales:
+        raise BankError(f'{where}: field "scale" names unknown scale "{scale}"')
+    return FeltData(
+        ceo_text=_text(felt, "ceo_text", where),
+        ciso_text=_text(felt, "ciso_text", where),
+        anchors=scales[scale],
     )
 
 
@@ -174,6 +209,9 @@ def _item(obj, fallback_where: str, scales: dict) -> ItemData:
     reverse = obj.get("reverse", False)
     if not isinstance(reverse, bool):
         raise BankError(f'{where}: field "reverse" must be true or false')
+    predict = obj.get("predict", False)
+    if not isinstance(predict, bool):
+        raise BankError(f'{where}: field "predict" must be true or false')
     return ItemData(
         code=code,
         ceo_text=_text(obj, "ceo_text", where),
@@ -183,6 +221,7 @@ def _item(obj, fallback_where: str, scales: dict) -> ItemData:
         reverse=reverse,
         references=_strings(obj, "references", where),
         benchmarks=_strings(obj, "benchmarks", where),
+        predict=predict,
     )
 
 

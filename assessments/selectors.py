@@ -139,19 +139,27 @@ class QuestionnaireLayout:
     questions: tuple[Question, ...]
     by_dimension: dict[int, tuple[Question, ...]]
     dimension_of: dict[int, int]  # question id -> its dimension's id
+    # Bank version 2: items with a prediction of the other's answer (each one more question
+    # for the respondent), and whether the felt question follows the last dimension.
+    predicted: frozenset[int] = frozenset()
+    has_felt: bool = False
+
+    def question_count(self, questions) -> int:
+        """What a respondent answers for these items: each, and each item's prediction."""
+        return sum(1 + (question.pk in self.predicted) for question in questions)
 
 
 def questionnaire_layout(questionnaire: Questionnaire) -> QuestionnaireLayout:
     key = (questionnaire.pk, questionnaire.published_at)
     layout = _LAYOUTS.get(key)
     if layout is None:
-        layout = _load_layout(questionnaire.pk)
+        layout = _load_layout(questionnaire.pk, has_felt=questionnaire.has_felt)
         if questionnaire.published_at is not None:
             _LAYOUTS[key] = layout
     return layout
 
 
-def _load_layout(questionnaire_id: int) -> QuestionnaireLayout:
+def _load_layout(questionnaire_id: int, *, has_felt: bool = False) -> QuestionnaireLayout:
     dimensions = tuple(
         Dimension.objects.filter(questionnaire_id=questionnaire_id).order_by("order")
     )
@@ -164,6 +172,8 @@ def _load_layout(questionnaire_id: int) -> QuestionnaireLayout:
         questions,
         {pk: tuple(items) for pk, items in by_dimension.items()},
         {question.pk: question.dimension_id for question in questions},
+        predicted=frozenset(q.pk for q in questions if q.predict),
+        has_felt=has_felt,
     )
 
 
@@ -184,6 +194,8 @@ class SavedAnswer:
     value: int | None
     dont_know: bool
     comment: str
+    predicted_value: int | None = None
+    predicted_cant_say: bool = False
 
     @property
     def complete(self) -> bool:
@@ -194,6 +206,22 @@ class SavedAnswer:
         """The answer as the questionnaire form posts it: "1".."5", "dk" or ""."""
         return "dk" if self.dont_know else str(self.value or "")
 
+    @property
+    def prediction_complete(self) -> bool:
+        return self.predicted_cant_say or self.predicted_value is not None
+
+
+@dataclass(frozen=True)
+class SavedFelt:
+    """The felt question's answer: 1..5, or "can't say"."""
+
+    value: int | None
+    cant_say: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.cant_say or self.value is not None
+
 
 @dataclass
 class Progress:
@@ -202,6 +230,11 @@ class Progress:
     pages: list[DimensionProgress]
     layout: QuestionnaireLayout
     answers: dict[int, SavedAnswer] = field(default_factory=dict)
+    felt: SavedFelt | None = None  # None: the questionnaire has no felt question
+
+    def is_felt_page(self, page: DimensionProgress) -> bool:
+        """The felt question follows the last dimension, on its page."""
+        return self.felt is not None and page.number == len(self.pages)
 
     def questions(self, page: DimensionProgress) -> tuple[Question, ...]:
         """The page's items, in order."""
@@ -241,26 +274,35 @@ def respondent_progress(respondent: Respondent) -> Progress:
     answers) once the questionnaire's layout is cached."""
     layout = questionnaire_layout(respondent.assessment.questionnaire)
     pages = [
-        DimensionProgress(dimension, number, len(layout.by_dimension[dimension.pk]))
+        DimensionProgress(
+            dimension, number, layout.question_count(layout.by_dimension[dimension.pk])
+        )
         for number, dimension in enumerate(layout.dimensions, 1)
     ]
     by_id = {page.dimension.pk: page for page in pages}
     progress = Progress(pages, layout)
-    for question_id, value, dont_know, comment in _saved_answers(respondent.pk):
+    for question_id, *row in _saved_answers(respondent.pk):
         dimension_id = layout.dimension_of.get(question_id)
-        saved = SavedAnswer(value, dont_know, comment)
+        saved = SavedAnswer(*row)
         progress.answers[question_id] = saved
-        if saved.complete and dimension_id in by_id:
-            by_id[dimension_id].answered += 1
+        page = by_id.get(dimension_id)
+        if page is not None:
+            page.answered += saved.complete
+            page.answered += question_id in layout.predicted and saved.prediction_complete
+    if layout.has_felt and pages:
+        progress.felt = SavedFelt(respondent.felt_value, respondent.felt_cant_say)
+        pages[-1].item_count += 1
+        pages[-1].answered += progress.felt.complete
     return progress
 
 
 def _saved_answers(respondent_id: int) -> list[tuple]:
-    """(question id, value, don't know, comment) of each answer saved by a respondent."""
+    """(question id, value, don't know, comment, predicted value, predicted "can't say") of
+    each answer saved by a respondent."""
     if linksql.available():
         return linksql.answers(respondent_id)
     answers = Answer.objects.filter(respondent_id=respondent_id).order_by()
-    return list(answers.values_list("question_id", "value", "dont_know", "comment"))
+    return list(answers.values_list("question_id", *linksql.ANSWER_COLUMNS))
 
 
 def saved_answer(respondent: Respondent, question: Question) -> SavedAnswer:

@@ -7,7 +7,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import dateformat, timezone
 
 from config import handoffs
@@ -27,7 +28,7 @@ from .models import (
     Respondent,
 )
 from .question_bank import BankData, BankError
-from .selectors import ITEM_CODE
+from .selectors import ITEM_CODE, questionnaire_layout
 from .tokens import hash_token, looks_like_token
 
 COMMENT_MAX_LENGTH = 4000
@@ -66,6 +67,9 @@ def questionnaire_load(*, bank: BankData) -> LoadOutcome:
         description=bank.description,
         content_hash=bank.content_hash,
         published_at=timezone.now(),
+        felt_ceo_text=bank.felt.ceo_text if bank.felt else "",
+        felt_ciso_text=bank.felt.ciso_text if bank.felt else "",
+        felt_anchors=list(bank.felt.anchors) if bank.felt else [],
     )
     _create_dimensions(questionnaire, bank)
     return LoadOutcome(questionnaire, created=True)
@@ -98,6 +102,7 @@ def _question(questionnaire, dimension, item, order) -> Question:
         scale=item.scale,
         anchors=list(item.anchors),
         reverse=item.reverse,
+        predict=item.predict,
         references=list(item.references),
         benchmark_ids=list(item.benchmarks),
         order=order,
@@ -327,6 +332,124 @@ def _write_answers(respondent, entries: list[AnswerInput], now) -> dict[int, int
         return {question_id: pk for pk, question_id in cursor.fetchall()} if returning else {}
 
 
+# --- Predictions and the felt question (bank version 2) ---------------------------------
+
+# The autosave and the import name a prediction "CODE/predicted" and the felt question "felt".
+PREDICTED_SUFFIX = "/predicted"
+FELT_CODE = "felt"
+
+
+def prediction_code(code: str) -> str:
+    return code + PREDICTED_SUFFIX
+
+
+@dataclass(frozen=True)
+class PredictionInput:
+    question: Question
+    value: int | None
+    cant_say: bool
+
+
+def _prediction_problem(value, cant_say: bool, noun: str = "prediction") -> str | None:
+    if value is not None and (type(value) is not int or not 1 <= value <= 5):  # bool too
+        return f"the {noun} must be a number from 1 to 5."
+    if cant_say and value is not None:
+        return f"choose one {noun} or \u201cCan\u2019t say\u201d, not both."
+    return None
+
+
+# A prediction's write touches only the prediction's columns: the answer (value, don't know,
+# comment) saved by the autosave stays as it is, and a prediction given before the answer
+# makes a row whose answer is still empty.
+_PREDICTION_UPSERT = (
+    f"INSERT INTO {Answer._meta.db_table} "  # nosec B608 (table name from the model)
+    "(respondent_id, question_id, value, dont_know, comment, predicted_value, "
+    "predicted_cant_say, created_at, updated_at) VALUES {rows} "
+    "ON CONFLICT (respondent_id, question_id) DO UPDATE SET "
+    "predicted_value = excluded.predicted_value, "
+    "predicted_cant_say = excluded.predicted_cant_say, updated_at = excluded.updated_at"
+)
+
+
+@transaction.atomic
+def predictions_save(*, respondent: Respondent, entries: list[PredictionInput]) -> None:
+    """Save (insert or replace) predictions of one respondent, all or none.
+
+    The same locks and checks as answers_save: refused (AnswersLocked) once submitted,
+    revoked, expired or not open; (AnswerRefused) for an item of another questionnaire, an
+    item without a prediction, or a value outside 1..5 together with "can't say"."""
+    now = timezone.now()
+    _refuse_locked(respondent, now)
+    for entry in entries:
+        question = entry.question
+        if question.questionnaire_id != respondent.assessment.questionnaire_id:
+            raise AnswerRefused(f"Item {question.code} is not part of your questionnaire.")
+        if not question.predict:
+            raise AnswerRefused(f"Item {question.code} asks for no prediction.")
+        problem = _prediction_problem(entry.value, entry.cant_say)
+        if problem:
+            raise AnswerRefused(f"Item {question.code}: {problem}")
+    if not entries:
+        return
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(_STILL_OPEN, [stamp, stamp, respondent.pk])
+        if not cursor.rowcount:
+            fresh = Respondent.objects.select_related("assessment").get(pk=respondent.pk)
+            _refuse_locked(fresh, now)
+            raise AnswersLocked("Your answers can no longer be changed.")  # pragma: no cover
+        rows = ", ".join(["(%s, %s, NULL, FALSE, '', %s, %s, %s, %s)"] * len(entries))
+        values = [
+            v
+            for e in entries
+            for v in (respondent.pk, e.question.pk, e.value, e.cant_say, stamp, stamp)
+        ]
+        cursor.execute(_PREDICTION_UPSERT.format(rows=rows), values)
+    if respondent.started_at is None:
+        respondent.started_at = now
+
+
+@transaction.atomic
+def page_save(
+    *,
+    respondent: Respondent,
+    entries: list[AnswerInput],
+    predictions: list[PredictionInput] = (),
+    felt: tuple[int | None, bool] | None = None,
+) -> None:
+    """Save a page of the questionnaire, all or none: its answers, its predictions and (on
+    the last page of a version 2 bank) the felt question as (value, can't say)."""
+    if entries:
+        answers_save(respondent=respondent, entries=entries)
+    if predictions:
+        predictions_save(respondent=respondent, entries=list(predictions))
+    if felt is not None:
+        felt_save(respondent=respondent, value=felt[0], cant_say=felt[1])
+
+
+@transaction.atomic
+def felt_save(*, respondent: Respondent, value: int | None, cant_say: bool) -> None:
+    """Save the felt-alignment answer (1..5 or "can't say"); the same refusals as answers."""
+    now = timezone.now()
+    _refuse_locked(respondent, now)
+    if not respondent.assessment.questionnaire.has_felt:
+        raise AnswerRefused("Your questionnaire has no question on felt alignment.")
+    problem = _prediction_problem(value, cant_say, noun="answer")
+    if problem:
+        raise AnswerRefused(f"How aligned you feel: {problem}")
+    written = Respondent.objects.filter(
+        pk=respondent.pk, submitted_at__isnull=True, revoked_at__isnull=True
+    ).update(
+        felt_value=value,
+        felt_cant_say=cant_say,
+        started_at=Coalesce("started_at", Value(now)),
+        updated_at=now,
+    )
+    if not written:
+        raise AnswersLocked("Your answers can no longer be changed.")
+    respondent.felt_value, respondent.felt_cant_say = value, cant_say
+
+
 def answer_save(
     *,
     respondent: Respondent,
@@ -402,16 +525,30 @@ def answer_save_by_link(
 
 
 def missing_question_codes(respondent: Respondent) -> list[str]:
-    """Codes of the items that have neither a value nor "don't know", in order."""
-    complete = Answer.objects.filter(respondent=respondent).filter(
-        Q(value__isnull=False) | Q(dont_know=True)
+    """Codes of the items that have neither a value nor "don't know", in order; then (bank
+    version 2) "CODE/predicted" for each prediction neither given nor "can't say", and
+    "felt" when the felt question is unanswered. One query (the questionnaire's layout is
+    cached)."""
+    questionnaire = respondent.assessment.questionnaire
+    layout = questionnaire_layout(questionnaire)
+    answered, predicted = set(), set()
+    rows = Answer.objects.filter(respondent=respondent).values_list(
+        "question_id", "value", "dont_know", "predicted_value", "predicted_cant_say"
     )
-    return list(
-        Question.objects.filter(questionnaire_id=respondent.assessment.questionnaire_id)
-        .exclude(pk__in=complete.values("question_id"))
-        .order_by("order")
-        .values_list("code", flat=True)
-    )
+    for question_id, value, dont_know, predicted_value, cant_say in rows:
+        if value is not None or dont_know:
+            answered.add(question_id)
+        if predicted_value is not None or cant_say:
+            predicted.add(question_id)
+    missing = [q.code for q in layout.questions if q.pk not in answered]
+    missing += [
+        prediction_code(q.code)
+        for q in layout.questions
+        if q.pk in layout.predicted and q.pk not in predicted
+    ]
+    if questionnaire.has_felt and not respondent.felt_complete:
+        missing.append(FELT_CODE)
+    return missing
 
 
 @transaction.atomic

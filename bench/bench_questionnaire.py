@@ -16,7 +16,9 @@ that answers "ok" (bench/hello_wsgi.py). A fixed Python loop gives the machine's
 figures from different machines or days can be compared. Scoring is enqueued on a Redis broker (database 15, flushed after) when one is reachable,
 so, as in production, the web workers only publish it. Without PostgreSQL it prints why and
 exits 0. BENCH_QUESTIONNAIRES, BENCH_WARMUP, BENCH_BREAKDOWN and BENCH_PORT size and place
-the run.
+the run; BENCH_QUESTIONNAIRE (SLUG:VERSION, default the latest published version of
+parley-genai) chooses the bank: version 2 adds ten predictions and the felt question, each
+one more autosave (55 questions instead of 44).
 """
 
 import http.client
@@ -45,6 +47,7 @@ QUESTIONNAIRES = int(os.environ.get("BENCH_QUESTIONNAIRES", "300"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "20"))
 BREAKDOWN = int(os.environ.get("BENCH_BREAKDOWN", "50"))  # measured request by request
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+BANK = os.environ.get("BENCH_QUESTIONNAIRE", "parley-genai")
 TARGET_MS = 50
 CHOICES = ["1", "2", "3", "4", "5"] * 6 + ["dk"]
 STATIC_ROOT = str(Path(tempfile.gettempdir()) / "parley-bench-static")
@@ -137,7 +140,9 @@ def _create_links(count: int) -> list[str]:
     organization, _ = Organization.objects.get_or_create(
         slug="bench-org", defaults={"name": "Bench Org"}
     )
-    questionnaire = published_questionnaires().first()
+    slug, _, version = BANK.partition(":")
+    banks = published_questionnaires().filter(slug=slug).order_by("-version")
+    questionnaire = (banks.filter(version=int(version)) if version else banks).first()
     PAGES[:] = questionnaire.dimensions.order_by("order").values_list("code", flat=True)
     tokens = []
     for n in range((count + 1) // 2):
@@ -189,7 +194,9 @@ def _query_counts(token: tuple[str, str]) -> dict:
     for path in pages:
         html = measure("questionnaire page", "get", path).content.decode()
         for code in re.findall(r'data-code="([^"]+)"', html):
-            measure("autosave", "post", base + "answer/", {"question": code, "answer": "3"})
+            measure(
+                _autosave_kind(code), "post", base + "answer/", {"question": code, "answer": "3"}
+            )
     measure("review", "get", base + "review/")
     measure("submit", "post", base + "submit/", {"confirm": "yes"})
     measure("read-only page", "get", base)
@@ -197,6 +204,12 @@ def _query_counts(token: tuple[str, str]) -> dict:
 
 
 PAGES: list[str] = []  # the questionnaire's dimension codes, in order (read after setup)
+
+
+def _autosave_kind(code: str) -> str:
+    """An answer's autosave (its one-statement quick path), or a prediction's or the felt
+    question's (bank version 2: the full path)."""
+    return "autosave" if code[0].isdigit() and "/" not in code else "prediction autosave"
 
 
 def _page_paths(token: str) -> list[str]:
@@ -294,7 +307,7 @@ def _complete(token: str, rng: random.Random, autosave_ms: list, expected: dict,
             answer = rng.choice(CHOICES)
             started = time.perf_counter()
             status, body = meter.request(
-                "autosave",
+                _autosave_kind(code),
                 browser,
                 "POST",
                 base + "answer/",
@@ -415,13 +428,25 @@ def _verify(expected: dict, tokens: list[str]) -> tuple[int, int, int]:
     }
     stored, wrong = 0, 0
     rows = Answer.objects.filter(respondent_id__in=list(respondent_token)).values_list(
-        "respondent_id", "question__code", "value", "dont_know"
+        "respondent_id", "question__code", "value", "dont_know", "predicted_value",
+        "predicted_cant_say",
+    )  # fmt: skip
+    saved = []
+    for respondent_id, code, value, dont_know, predicted, cant_say in rows:
+        token = respondent_token[respondent_id]
+        saved.append(((token, code), "dk" if dont_know else str(value)))
+        if (token, f"{code}/predicted") in expected:  # bank version 2: "can't say" is "dk"
+            saved.append(((token, f"{code}/predicted"), "dk" if cant_say else str(predicted)))
+    felt = Respondent.objects.filter(pk__in=list(respondent_token)).values_list(
+        "pk", "felt_value", "felt_cant_say"
     )
-    for respondent_id, code, value, dont_know in rows:
-        sent = expected.get((respondent_token[respondent_id], code))
+    for respondent_id, value, cant_say in felt:
+        key = (respondent_token[respondent_id], "felt")
+        if key in expected:
+            saved.append((key, "dk" if cant_say else str(value)))
+    for key, value in saved:
         stored += 1
-        if sent != ("dk" if dont_know else str(value)):
-            wrong += 1
+        wrong += expected.get(key) != value
     submitted = Respondent.objects.filter(
         pk__in=list(respondent_token), submitted_at__isnull=False
     ).count()

@@ -183,4 +183,6 @@ def report_context(result: AlignmentResult, *, generated_at: datetime | None = N
         "trend": round_comparison(assessment, result),
         "radar_svg": view.radar_svg(size=300),
         "bars_svg": view.bars_svg(),
+        # Scoring version 2 on a bank with predictions (None otherwise: section left out).
+        "perception": view.perception,
     }

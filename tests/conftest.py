@@ -20,6 +20,13 @@ def questionnaire(db) -> Questionnaire:
 
 
 @pytest.fixture
+def questionnaire_v2(db) -> Questionnaire:
+    """Version 2 of the shipped bank: ten predicted items and the felt question."""
+    call_command("load_question_bank", verbosity=0)
+    return Questionnaire.objects.get(slug="parley-genai", version=2)
+
+
+@pytest.fixture
 def organization(db):
     return OrganizationFactory(name="Acme Health", slug="acme-health")
 

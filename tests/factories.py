@@ -72,24 +72,37 @@ class RespondentFactory(factory.django.DjangoModelFactory):
     invited_at = factory.LazyFunction(timezone.now)
 
 
-def answer_all(respondent: Respondent, values, *, comment: str = "") -> list[Answer]:
+def answer_all(
+    respondent: Respondent, values, *, comment: str = "", predictions=None, felt=3
+) -> list[Answer]:
     """Answer every question of the respondent's questionnaire, in order.
 
     `values` is a sequence of 1..5 or "dk" (don't know), cycled when shorter than the bank.
+    On a bank with predictions (version 2) every predicted item also gets a prediction:
+    `predictions` (item code -> 1..5 or "dk" for "can't say"), else the respondent's own
+    answer; and the felt question gets `felt` (1..5 or "dk").
     """
-    questions = list(respondent.assessment.questionnaire.questions.order_by("order"))
+    questionnaire = respondent.assessment.questionnaire
+    questions = list(questionnaire.questions.order_by("order"))
     answers = []
     for question, value in zip(questions, itertools.cycle(values)):
         dont_know = value == "dk"
-        answers.append(
-            Answer(
-                respondent=respondent,
-                question=question,
-                value=None if dont_know else value,
-                dont_know=dont_know,
-                comment=comment,
-            )
+        answer = Answer(
+            respondent=respondent,
+            question=question,
+            value=None if dont_know else value,
+            dont_know=dont_know,
+            comment=comment,
         )
+        if question.predict:
+            predicted = (predictions or {}).get(question.code, 3 if dont_know else value)
+            answer.predicted_cant_say = predicted == "dk"
+            answer.predicted_value = None if predicted == "dk" else predicted
+        answers.append(answer)
+    if questionnaire.has_felt:
+        respondent.felt_cant_say = felt == "dk"
+        respondent.felt_value = None if felt == "dk" else felt
+        respondent.save(update_fields=["felt_value", "felt_cant_say"])
     return Answer.objects.bulk_create(answers)
 
 
@@ -138,6 +151,19 @@ REALISTIC_CISO = {
     "9.1": 4, "9.2": 1, "9.3": 3, "9.4": 3,
     "10.1": 3, "10.2": 2, "10.3": 3, "10.4": 2, "10.5": 4,
 }  # fmt: skip
+# Bank version 2: the CEO mostly assumes the CISO agrees (two blind spots, one imagined gap);
+# the CISO reads the CEO better, misses one gap and cannot say on 5.1. Between them every
+# view (blind spot, imagined gap, seen gap, seen agreement) shows at least once.
+REALISTIC_CEO_PREDICTIONS = {
+    "1.2": 5, "2.3": 5, "3.2": 4, "4.1": 3, "5.1": 4,
+    "6.1": 4, "7.2": 3, "8.1": 2, "9.1": 4, "10.1": 2,
+}  # fmt: skip
+REALISTIC_CISO_PREDICTIONS = {
+    "1.2": 5, "2.3": 5, "3.2": 4, "4.1": 5, "5.1": "dk",
+    "6.1": 2, "7.2": 4, "8.1": 3, "9.1": 2, "10.1": 4,
+}  # fmt: skip
+# The CEO feels "Fully aligned", the CISO "Slightly aligned".
+REALISTIC_FELT = {"ceo": 5, "ciso": 2}
 REALISTIC_COMMENTS = {
     ("ceo", "1.2"): "Our two largest competitors announced GenAI-assisted underwriting this year.",
     ("ciso", "1.5"): (
@@ -179,17 +205,32 @@ def realistic_assessment(questionnaire, *, organization=None, title=None):
         respondent = RespondentFactory(
             assessment=assessment, role=role, name=people[role], submitted_at=timezone.now()
         )
+        predictions = (
+            REALISTIC_CEO_PREDICTIONS if role == Respondent.Role.CEO else REALISTIC_CISO_PREDICTIONS
+        )
         Answer.objects.bulk_create(
-            Answer(
-                respondent=respondent,
-                question=question,
-                value=None if values.get(question.code) == "dk" else values.get(question.code),
-                dont_know=values.get(question.code) == "dk",
-                comment=REALISTIC_COMMENTS.get((role, question.code), ""),
-            )
+            _realistic_answer(respondent, question, values.get(question.code), predictions)
             for question in questions
         )
+        if questionnaire.has_felt:
+            respondent.felt_value = REALISTIC_FELT[role]
+            respondent.save(update_fields=["felt_value"])
     return assessment
+
+
+def _realistic_answer(respondent, question, value, predictions) -> Answer:
+    answer = Answer(
+        respondent=respondent,
+        question=question,
+        value=None if value == "dk" else value,
+        dont_know=value == "dk",
+        comment=REALISTIC_COMMENTS.get((respondent.role, question.code), ""),
+    )
+    if question.predict:
+        predicted = predictions[question.code]
+        answer.predicted_cant_say = predicted == "dk"
+        answer.predicted_value = None if predicted == "dk" else predicted
+    return answer
 
 
 # --- The respondent journey (assessments.invitations) ----------------------------------

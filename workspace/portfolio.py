@@ -20,6 +20,8 @@ from alignment.presentation.words import fixed
 from assessments.models import Assessment, Dimension
 from organizations.selectors import organizations_managed_by
 
+from .perception_portfolio import PerceptionPortfolio, perception_portfolio
+
 MIN_ORGANISATIONS = 5
 PICKER_LIMIT = 50  # a select up to this many organisations; a search by name beyond
 MISALIGNED_BELOW = 70
@@ -52,6 +54,7 @@ class Portfolio:
     below: int = 0
     dimensions: list[DimensionStat] = field(default_factory=list)
     histogram_svg: SafeString = SafeString("")
+    perception: PerceptionPortfolio | None = None  # scoring version 2
 
     @property
     def enough(self) -> bool:
@@ -77,6 +80,7 @@ class Latest:
 
     index: float
     dimension_indices: dict
+    perception: dict | None  # scoring version 2; None on a version 1 bank
 
 
 def _latest_results(user) -> dict[int, Latest]:
@@ -101,9 +105,17 @@ def _latest_results(user) -> dict[int, Latest]:
     latest = (
         current.filter(assessment__in=latest_rounds, alignment_index__isnull=False)
         .order_by()
-        .values_list("assessment__organization_id", "alignment_index", "dimension_indices")
+        .values_list(
+            "assessment__organization_id",
+            "alignment_index",
+            "dimension_indices",
+            "data__perception",
+        )
     )
-    return {org_id: Latest(index, dimensions or {}) for org_id, index, dimensions in latest}
+    return {
+        org_id: Latest(index, dimensions or {}, perception)
+        for org_id, index, dimensions, perception in latest
+    }
 
 
 def percentile_rank(value: float, values: list[float]) -> tuple[int, int]:
@@ -154,6 +166,10 @@ def client_portfolio(user, *, highlight=None) -> Portfolio:
         portfolio.percentile, portfolio.below = percentile_rank(portfolio.highlight_index, indices)
     portfolio.dimensions = _dimension_stats(results)
     portfolio.histogram_svg = index_histogram(indices, highlight=portfolio.highlight_index)
+    portfolio.perception = perception_portfolio(
+        (latest.perception for latest in results.values()),
+        minimum=MIN_ORGANISATIONS,
+    )
     return portfolio
 
 

@@ -161,6 +161,165 @@ class Overall:
         return {count.key: count.count for count in self.severity_counts}
 
 
+# --- Perception (scoring version 2) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PerceivedItem:
+    """One predicted item: both answers, what each side predicted of the other, and how each
+    side reads the item (its view)."""
+
+    item: ItemView
+    row: dict  # the engine's perception row, full precision
+    ceo_prediction: str  # in words: "2 – Disagree", "Can’t say" or "Not answered"
+    ciso_prediction: str
+
+    @property
+    def code(self) -> str:
+        return self.item.code
+
+    @property
+    def gap(self) -> int | None:
+        return self.row["gap"]
+
+    def prediction(self, role: str) -> str:
+        return self.ceo_prediction if role == "ceo" else self.ciso_prediction
+
+    def view(self, role: str) -> str | None:
+        return self.row[f"{role}_view"]
+
+    def view_words(self, role: str) -> str:
+        return words.view_words(self.view(role))
+
+    def sentence(self, role: str) -> str:
+        return words.view_sentence(
+            role, self.view(role), self.row["gap"], self.row[f"{role}_expected_gap"]
+        )
+
+    # Template conveniences (templates cannot pass arguments).
+    @property
+    def ceo_view(self) -> str | None:
+        return self.view("ceo")
+
+    @property
+    def ciso_view(self) -> str | None:
+        return self.view("ciso")
+
+    @property
+    def ceo_view_words(self) -> str:
+        return self.view_words("ceo")
+
+    @property
+    def ciso_view_words(self) -> str:
+        return self.view_words("ciso")
+
+    @property
+    def ceo_sentence(self) -> str:
+        return self.sentence("ceo")
+
+    @property
+    def ciso_sentence(self) -> str:
+        return self.sentence("ciso")
+
+
+@dataclass(frozen=True)
+class ViewCount:
+    key: str
+    glyph: str
+    words: str
+    meaning: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PerceptionSide:
+    """One executive's reading of the other, and how aligned they feel."""
+
+    role: str
+    label: str  # "CEO"
+    other_label: str
+    predictions: int  # items with a view
+    view_counts: tuple[ViewCount, ...]  # blind spot, imagined gap, seen gap, seen agreement
+    understanding: str
+    understanding_value: float | None
+    felt: str  # in words: "4 – Largely aligned", "Can’t say", "Not answered"
+    felt_value: int | None
+    felt_index: str
+    felt_index_value: int | None
+    felt_minus_measured: str
+    felt_minus_measured_value: float | None
+    felt_reading: str | None
+    felt_reading_words: str
+    bias: str
+    bias_value: float | None
+    bias_words: str
+    projection: str
+    projection_value: float | None
+    data: dict  # the engine's figures, full precision
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {count.key: count.count for count in self.view_counts}
+
+    @property
+    def grid(self) -> tuple[tuple[str, tuple[ViewCount, ...]], ...]:
+        """The 2x2 (words.VIEW_GRID): (row label, (view count, view count)) per row."""
+        by_key = {count.key: count for count in self.view_counts}
+        return tuple((label, tuple(by_key[key] for key in keys)) for label, keys in words.VIEW_GRID)
+
+    @property
+    def grid_columns(self) -> tuple[str, ...]:
+        return words.VIEW_GRID_COLUMNS
+
+
+@dataclass(frozen=True)
+class Perception:
+    """How well the two executives read each other (scoring version 2)."""
+
+    items: tuple[PerceivedItem, ...]
+    ceo: PerceptionSide
+    ciso: PerceptionSide
+    mutual: str
+    mutual_value: float | None
+    measured: str  # the overall alignment index, the felt figures' yardstick
+    measured_value: float | None
+    data: dict
+
+    @property
+    def sides(self) -> tuple[PerceptionSide, PerceptionSide]:
+        return (self.ceo, self.ciso)
+
+    @property
+    def legend(self) -> tuple[ViewCount, ...]:
+        """The four views with their words and meanings (counts are the CEO's)."""
+        return self.ceo.view_counts
+
+    def side(self, role: str) -> PerceptionSide:
+        return self.ceo if role == "ceo" else self.ciso
+
+    @property
+    def blind_spots(self) -> list[tuple[PerceivedItem, str]]:
+        """(item, role that misses it), the widest gaps first: what a workshop opens with."""
+        found = [(item, role) for item in self.items for role in ROLES
+                 if item.view(role) == "blind_spot"]  # fmt: skip
+        return sorted(found, key=lambda pair: (-abs(pair[0].gap or 0), pair[0].item.order))
+
+    @property
+    def misreadings(self) -> list[tuple[PerceivedItem, str]]:
+        """Blind spots first, then imagined gaps: every item a side misread."""
+        imagined = [(item, role) for item in self.items for role in ROLES
+                    if item.view(role) == "imagined_gap"]  # fmt: skip
+        return self.blind_spots + imagined
+
+    def felt_chart_svg(self) -> SafeString:
+        """Felt against measured alignment, one chart (alignment.charts escapes its labels)."""
+        svg = charts.felt_vs_measured_chart(
+            measured=self.measured_value,
+            felt={side.label: side.felt_index_value for side in self.sides},
+        )
+        return mark_safe(svg)  # nosec B308 B703
+
+
 @dataclass
 class RoundView:
     """One round as every reader shows it. `result` is None for a round not (yet) scored:
@@ -172,6 +331,8 @@ class RoundView:
     items: list[ItemView]
     dimensions: list[DimensionView] = field(default_factory=list)
     overall: Overall | None = None
+    # Scoring version 2 on a bank with predictions; None otherwise (a version 1 bank).
+    perception: Perception | None = None
 
     @property
     def scored(self) -> bool:
@@ -318,6 +479,90 @@ def _overall(data: dict) -> Overall:
     )
 
 
+def _prediction_words(question: Question, answer: Answer | None) -> str:
+    if answer is None:
+        return words.NOT_ANSWERED_WORDS
+    return words.prediction_words(question, answer.predicted_value, answer.predicted_cant_say)
+
+
+def _felt_words(assessment, respondent: Respondent | None) -> str:
+    if respondent is None:
+        return words.NOT_ANSWERED_WORDS
+    questionnaire = assessment.questionnaire
+    if respondent.felt_cant_say:
+        return words.CANT_SAY_WORDS
+    if respondent.felt_value is None:
+        return words.NOT_ANSWERED_WORDS
+    return f"{respondent.felt_value} \u2013 {questionnaire.felt_anchor(respondent.felt_value)}"
+
+
+def _perception_side(role: str, data: dict, felt_words: str) -> PerceptionSide:
+    other = "ciso" if role == "ceo" else "ceo"
+    counts = tuple(
+        ViewCount(
+            key,
+            words.VIEW_GLYPHS[key],
+            words.VIEW_WORDS[key],
+            words.VIEW_MEANINGS[key],
+            data[f"{key}s"],
+        )
+        for key in scoring.VIEWS
+    )
+    return PerceptionSide(
+        role=role,
+        label=words.ROLE_LABELS[role],
+        other_label=words.ROLE_LABELS[other],
+        predictions=data["predictions"],
+        view_counts=counts,
+        understanding=words.fixed(data["understanding_index"]),
+        understanding_value=data["understanding_index"],
+        felt=felt_words,
+        felt_value=data["felt"],
+        felt_index=words.fixed(data["felt_index"]),
+        felt_index_value=data["felt_index"],
+        felt_minus_measured=words.fixed(data["felt_minus_measured"], signed=True),
+        felt_minus_measured_value=data["felt_minus_measured"],
+        felt_reading=data["felt_reading"],
+        felt_reading_words=words.felt_reading_words(data["felt_reading"]),
+        bias=words.fixed(data["bias"], 1, signed=True),
+        bias_value=data["bias"],
+        bias_words=words.bias_words(role, data["bias"]),
+        projection=words.percent(data["projection"]),
+        projection_value=data["projection"],
+        data=data,
+    )
+
+
+def _perception(view: RoundView, data: dict | None, questions, answers) -> Perception | None:
+    if not data:
+        return None
+    by_code = view.items_by_code
+    question_of = {question.code: question for question in questions}
+    items = []
+    for row in data["items"]:
+        question = question_of[row["question"]]
+        items.append(
+            PerceivedItem(
+                item=by_code[row["question"]],
+                row=row,
+                ceo_prediction=_prediction_words(question, answers["ceo"].get(question.pk)),
+                ciso_prediction=_prediction_words(question, answers["ciso"].get(question.pk)),
+            )
+        )
+    felt = {role: _felt_words(view.assessment, view.respondents.get(role)) for role in ROLES}
+    measured = view.overall.index_value if view.overall else None
+    return Perception(
+        items=tuple(items),
+        ceo=_perception_side("ceo", data["ceo"], felt["ceo"]),
+        ciso=_perception_side("ciso", data["ciso"], felt["ciso"]),
+        mutual=words.fixed(data["mutual_understanding"]),
+        mutual_value=data["mutual_understanding"],
+        measured=words.fixed(measured),
+        measured_value=measured,
+        data=data,
+    )
+
+
 def _build(assessment, result, respondents, answers) -> RoundView:
     layout = questionnaire_layout(assessment.questionnaire)
     dimensions = {dimension.pk: dimension for dimension in layout.dimensions}
@@ -341,6 +586,7 @@ def _build(assessment, result, respondents, answers) -> RoundView:
         if row["code"] in by_code
     ]
     view.overall = _overall(result.overall)
+    view.perception = _perception(view, result.data.get("perception"), layout.questions, answers)
     return view
 
 
@@ -351,6 +597,7 @@ def _answers(respondents: Iterable[Respondent]) -> dict[int, dict[str, dict[int,
     if not role_of:
         return out
     fields = ("respondent_id", "question_id", "value", "dont_know", "comment", "updated_at")
+    fields += ("predicted_value", "predicted_cant_say")
     answers = Answer.objects.filter(respondent_id__in=list(role_of)).order_by().only(*fields)
     for answer in answers:
         assessment_id, role = role_of[answer.respondent_id]

@@ -141,3 +141,91 @@ def band_thresholds_words() -> str:
     """ "55, 70 and 85": the band thresholds, lowest first, for captions."""
     floors = sorted(floor for floor, _ in scoring.BAND_FLOORS)
     return ", ".join(str(f) for f in floors[:-1]) + f" and {floors[-1]}"
+
+
+# --- Perception (scoring version 2) -----------------------------------------------------
+
+CANT_SAY_WORDS = "Can\u2019t say"
+# The four ways one executive can read an item, and what each means, for every reader.
+VIEW_WORDS = {
+    "blind_spot": "Blind spot",
+    "imagined_gap": "Imagined gap",
+    "seen_gap": "Seen gap",
+    "seen_agreement": "Seen agreement",
+}
+VIEW_MEANINGS = {
+    "blind_spot": "a material gap they did not expect",
+    "imagined_gap": "a gap they expected where there is none",
+    "seen_gap": "a material gap they expected",
+    "seen_agreement": "an agreement they expected",
+}
+VIEW_GLYPHS = {
+    "blind_spot": "\u25cf",
+    "imagined_gap": "\u25cb",
+    "seen_gap": "\u25a0",
+    "seen_agreement": "\u25a1",
+}
+FELT_READING_WORDS = {
+    "overestimates": "feels more aligned than measured",
+    "underestimates": "feels less aligned than measured",
+    "about_right": "feels about as aligned as measured",
+}
+NO_VIEW_WORDS = "No reading (a don\u2019t know, or can\u2019t say)"
+
+
+def prediction_words(question, value: int | None, cant_say: bool) -> str:
+    """A prediction (or the felt answer) as the respondent chose it: "2 – Disagree",
+    "Can’t say" or "Not answered"."""
+    if cant_say:
+        return CANT_SAY_WORDS
+    return answer_words(question, value, False)
+
+
+def view_words(view: str | None) -> str:
+    return VIEW_WORDS.get(view or "", NOT_APPLICABLE)
+
+
+def view_sentence(role: str, view: str | None, gap: int | None, expected_gap: int | None) -> str:
+    """What one side's reading of an item tells a workshop, e.g. "The CEO expects agreement
+    here; the CISO answered 2 points apart."."""
+    me, other = ROLE_LABELS[role], ROLE_LABELS["ciso" if role == "ceo" else "ceo"]
+    if view is None or gap is None or expected_gap is None:
+        return f"The {me} made no prediction that can be compared here."
+    apart = "the same" if gap == 0 else points_apart(abs(gap))
+    if view == "blind_spot":
+        expects = "agreement" if expected_gap == 0 else "at most a point between them"
+        return f"The {me} expects {expects} here; the {other} answered {apart}."
+    if view == "imagined_gap":
+        return (
+            f"The {me} expects a gap of {abs(expected_gap)} points here; "
+            f"they answered {apart if gap == 0 else 'within a point of each other'}."
+        )
+    if view == "seen_gap":
+        return f"The {me} expected this gap ({apart})."
+    return f"The {me} expected this agreement."
+
+
+def felt_reading_words(reading: str | None) -> str:
+    return FELT_READING_WORDS.get(reading or "", NOT_APPLICABLE)
+
+
+def bias_words(role: str, bias: float | None) -> str:
+    """Which way a side misreads the other, from its mean signed error."""
+    other = ROLE_LABELS["ciso" if role == "ceo" else "ceo"]
+    if bias is None:
+        return NOT_APPLICABLE
+    if abs(bias) < 0.5:
+        return f"no consistent direction (mean error {fixed(bias, 1, signed=True)})"
+    higher = "higher" if bias > 0 else "lower"
+    return (
+        f"expects the {other} to answer {higher} than they do "
+        f"(mean error {fixed(bias, 1, signed=True)} points)"
+    )
+
+
+# The 2x2 of one side's views: rows "is there a material gap?", columns "did they expect one?".
+VIEW_GRID_COLUMNS = ("Gap expected", "No gap expected")
+VIEW_GRID = (
+    ("Material gap", ("seen_gap", "blind_spot")),
+    ("No material gap", ("imagined_gap", "seen_agreement")),
+)

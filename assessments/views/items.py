@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from ..models import Question
-from ..selectors import SavedAnswer
+from ..selectors import SavedAnswer, SavedFelt
 
 # Each item is a fieldset whose legend is the question: the five anchors and "Don't know" are
 # one radio group (one tab stop, arrow keys move within it), then an optional comment, then
@@ -36,17 +36,125 @@ _OPTION = (
 _CHECKED = " checked"
 
 
+# Bank version 2: under a predicted item, what the respondent expects the other to answer, on
+# the same scale with "Can't say"; no comment. Its own fieldset and radio group, so a screen
+# reader announces it as a question of its own ("Item 1.2: what do you think …").
+_PREDICTION = """\
+<fieldset class="item prediction" id="predict-{slug}" data-code="{code}/predicted" \
+data-complete="{complete}">
+  <legend class="item-text"><span class="visually-hidden">Item {code}: </span>{text}</legend>
+  <div class="scale">{options}</div>
+  <p class="save-status small mb-0" aria-live="polite" data-status></p>
+</fieldset>
+"""
+_FELT = """\
+<fieldset class="item felt" id="felt" data-code="felt" data-complete="{complete}">
+  <legend class="item-text">{text}</legend>
+  <div class="scale">{options}</div>
+  <p class="save-status small mb-0" aria-live="polite" data-status></p>
+</fieldset>
+"""
+CANT_SAY = "cs"
+_SCALE_OPTION = (
+    '<div class="scale-option"><input type="radio" class="form-check-input" name="{name}" '
+    'id="{id}-{value}" value="{value}"{checked}><label for="{id}-{value}">'
+    '<span class="scale-value" aria-hidden="true">{value}</span> {label}</label></div>'
+)
+_CANT_SAY_OPTION = (
+    '<div class="scale-option dont-know"><input type="radio" class="form-check-input" '
+    'name="{name}" id="{id}-cs" value="cs"{checked}><label for="{id}-cs">Can\u2019t say'
+    "</label></div>"
+)
+
+
+def _scale(name: str, id_prefix: str, anchors, value: int | None, cant_say: bool) -> str:
+    """Five anchors and "Can't say" as one radio group (name and ids already escaped)."""
+    options = "".join(
+        _SCALE_OPTION.format(
+            name=name,
+            id=id_prefix,
+            value=number,
+            checked=_CHECKED if number == value else "",
+            label=escape(label),
+        )
+        for number, label in enumerate(anchors, 1)
+    )
+    return options + _CANT_SAY_OPTION.format(
+        name=name, id=id_prefix, checked=_CHECKED if cant_say else ""
+    )
+
+
+def prediction_question(other_role_label: str) -> str:
+    """The prediction's question, in the respondent's own wording."""
+    return f"What do you think the {other_role_label} will answer?"
+
+
+def _choice_label(value, cant_say: bool, anchors) -> str:
+    if cant_say:
+        return "Can\u2019t say"
+    if value:
+        return f"{value} \u2013 {anchors[value - 1]}" if anchors else str(value)
+    return "Not answered"
+
+
+class Felt:
+    """The felt-alignment question (bank version 2), after the last dimension."""
+
+    code = "felt"
+    slug = "felt"
+    anchor = "felt"
+
+    def __init__(self, text: str, anchors, saved: SavedFelt):
+        self.text = text
+        self.anchors = anchors
+        self.saved = saved
+
+    @property
+    def answer_label(self) -> str:
+        return _choice_label(self.saved.value, self.saved.cant_say, self.anchors)
+
+    def html(self) -> SafeString:
+        saved = self.saved
+        options = _scale("felt", "felt", self.anchors, saved.value, saved.cant_say)
+        # Safe: the text and the anchors are escaped; the rest is fixed markup.
+        return SafeString(  # nosec B703
+            _FELT.format(
+                complete="1" if saved.complete else "0", text=escape(self.text), options=options
+            )
+        )
+
+
 class Item:
-    """One question with the respondent's own wording and their saved answer."""
+    """One question with the respondent's own wording and their saved answer; on a predicted
+    item (bank version 2) also the prediction of the other's answer."""
 
-    __slots__ = ("question", "code", "slug", "text", "saved")
+    __slots__ = ("question", "code", "slug", "text", "saved", "other_role")
 
-    def __init__(self, question: Question, text: str, saved: SavedAnswer):
+    def __init__(self, question: Question, text: str, saved: SavedAnswer, other_role: str = ""):
         self.question = question
         self.code = question.code
         self.slug = question.code.replace(".", "-")
         self.text = text
         self.saved = saved
+        self.other_role = other_role
+
+    @property
+    def anchor(self) -> str:
+        return f"item-{self.slug}"
+
+    @property
+    def predicts(self) -> bool:
+        return self.question.predict
+
+    @property
+    def prediction_text(self) -> str:
+        return prediction_question(self.other_role)
+
+    @property
+    def prediction_answer_label(self) -> str:
+        return _choice_label(
+            self.saved.predicted_value, self.saved.predicted_cant_say, self.question.anchors
+        )
 
     @property
     def answer_label(self) -> str:
@@ -69,15 +177,32 @@ class Item:
             )
             for value, label in enumerate(self.question.anchors, 1)
         )
+        markup = _ITEM.format(
+            code=code,
+            slug=slug,
+            complete="1" if saved.complete else "0",
+            text=escape(self.text),
+            options=options,
+            dont_know=_CHECKED if saved.dont_know else "",
+            comment=escape(saved.comment),
+        )
+        if self.question.predict:
+            markup += self._prediction_html(code, slug)
         # Safe to mark safe: every value interpolated into the markup is escaped above.
-        return SafeString(  # nosec B703
-            _ITEM.format(
-                code=code,
-                slug=slug,
-                complete="1" if saved.complete else "0",
-                text=escape(self.text),
-                options=options,
-                dont_know=_CHECKED if saved.dont_know else "",
-                comment=escape(saved.comment),
-            )
+        return SafeString(markup)  # nosec B703
+
+    def _prediction_html(self, code: str, slug: str) -> str:
+        saved = self.saved
+        return _PREDICTION.format(
+            code=code,
+            slug=slug,
+            complete="1" if saved.prediction_complete else "0",
+            text=escape(self.prediction_text),
+            options=_scale(
+                f"p-{code}",
+                f"p-{slug}",
+                self.question.anchors,
+                saved.predicted_value,
+                saved.predicted_cant_say,
+            ),
         )

@@ -28,16 +28,29 @@ from ..selectors import (
     Progress,
     SavedAnswer,
     newer_link_sent_at,
+    questionnaire_layout,
     respondent_and_question_for_token,
     respondent_progress,
     saved_answer,
 )
-from ..services import AnswerInput, answer_save_by_link, answers_save, respondent_submit
-from .items import Item
+from ..services import (
+    FELT_CODE,
+    PREDICTED_SUFFIX,
+    AnswerInput,
+    PredictionInput,
+    answer_save_by_link,
+    answers_save,
+    felt_save,
+    page_save,
+    respondent_submit,
+)
+from .items import CANT_SAY, Felt, Item
 
 SCORING_LATER = "?scoring=later"
 ANSWER_FIELD = "q-"
 COMMENT_FIELD = "c-"
+PREDICTION_FIELD = "p-"
+FELT_FIELD = "felt"
 _NO_ANSWER = SavedAnswer(None, False, "")
 
 
@@ -143,10 +156,21 @@ def results_url(token: str) -> str | None:
 
 
 def _items(respondent: Respondent, questions, progress: Progress) -> list[Item]:
+    other = respondent.get_other_role_display()
     return [
-        Item(q, q.text_for(respondent.role), progress.answers.get(q.pk, _NO_ANSWER))
+        Item(q, q.text_for(respondent.role), progress.answers.get(q.pk, _NO_ANSWER), other)
         for q in questions
     ]
+
+
+def _felt(respondent: Respondent, progress: Progress) -> Felt | None:
+    """The felt question as the respondent sees it (None on a bank without it)."""
+    if progress.felt is None:
+        return None
+    questionnaire = respondent.assessment.questionnaire
+    return Felt(
+        questionnaire.felt_text_for(respondent.role), questionnaire.felt_anchors, progress.felt
+    )
 
 
 def _page_url(token: str, code: str) -> str:
@@ -194,6 +218,7 @@ def _submitted(request, respondent: Respondent, token: str) -> HttpResponse:
     ctx = _base_ctx(respondent, token) | {
         "progress": progress,
         "sections": _sections(progress, items),
+        "felt": _felt(respondent, progress),
         "both_submitted": both,
         "results_url": results_url(token) if both else None,
         "scoring_later": request.GET.get("scoring") == "later",
@@ -206,8 +231,10 @@ def _sections(progress: Progress, items: list[Item]):
     as plain strings: it lists all 44 items, so the template does no lookups of its own."""
     by_dimension = {}
     for item in items:
-        row = (item.code, item.text, item.answer_label, item.saved.comment)
-        by_dimension.setdefault(item.question.dimension_id, []).append(row)
+        rows = by_dimension.setdefault(item.question.dimension_id, [])
+        rows.append((item.code, item.text, item.answer_label, item.saved.comment))
+        if item.predicts:
+            rows.append(("", item.prediction_text, item.prediction_answer_label, ""))
     return [
         (page.dimension.name, page.dimension.code, by_dimension.get(page.dimension.pk, []))
         for page in progress.pages
@@ -231,10 +258,11 @@ def page(request: HttpRequest, respondent: Respondent, token: str, code: str) ->
         }
         return render(request, "assessments/respond/refused.html", ctx, status=404)
     questions = progress.questions(current)
+    felt = _felt(respondent, progress) if progress.is_felt_page(current) else None
     error = None
     if request.method == "POST":
         try:
-            _save_page(request, respondent, questions)
+            _save_page(request, respondent, questions, with_felt=felt is not None)
         except RespondentError as refused:
             if isinstance(refused, AnswersLocked):
                 return _refusal(request, respondent, token, refused)
@@ -246,6 +274,7 @@ def page(request: HttpRequest, respondent: Respondent, token: str, code: str) ->
         "progress": progress,
         "current": current,
         "items": _items(respondent, questions, progress),
+        "felt": felt,
         "previous_url": _page_url(token, previous.dimension.code) if previous else None,
         "next_url": _page_url(token, following.dimension.code) if following else None,
         "review_url": _review_url(token),
@@ -289,22 +318,46 @@ def parse_answer(raw: str | None, code: str) -> tuple[int | None, bool]:
     )
 
 
-def _save_page(request, respondent: Respondent, questions: list[Question]) -> None:
+def parse_expectation(raw: str | None, what: str) -> tuple[int | None, bool]:
+    """A posted prediction or felt answer ("1".."5", "cs" for "can't say", or empty) as
+    (value, cant_say); "dk" is read as "can't say" too (the import's spelling)."""
+    raw = (raw or "").strip()
+    if raw == "":
+        return None, False
+    if raw in {CANT_SAY, "dk"}:
+        return None, True
+    if raw in {"1", "2", "3", "4", "5"}:
+        return int(raw), False
+    raise AnswerRefused(f"{what}: choose a number from 1 to 5, or \u201cCan\u2019t say\u201d.")
+
+
+def _save_page(
+    request, respondent: Respondent, questions: list[Question], *, with_felt: bool = False
+) -> None:
     """Validate every item field of the posted page, then save them all at once. Items left
     entirely blank are not written, so a stale page cannot erase answers given elsewhere."""
     on_page = {question.code: question for question in questions}
     for key in request.POST:
-        if key.startswith((ANSWER_FIELD, COMMENT_FIELD)) and key[2:] not in on_page:
+        fields = (ANSWER_FIELD, COMMENT_FIELD, PREDICTION_FIELD)
+        if key.startswith(fields) and key[2:] not in on_page:
             raise AnswerRefused(f"Item {key[2:]} is not on this page of your questionnaire.")
-    entries = []
+    entries, predictions = [], []
     for code, question in on_page.items():
         value, dont_know = parse_answer(request.POST.get(ANSWER_FIELD + code), code)
         comment = request.POST.get(COMMENT_FIELD + code, "").strip()
-        if value is None and not dont_know and not comment:
-            continue
-        entries.append(AnswerInput(question, value, dont_know, comment))
-    if entries:
-        answers_save(respondent=respondent, entries=entries)
+        if value is not None or dont_know or comment:
+            entries.append(AnswerInput(question, value, dont_know, comment))
+        if question.predict:
+            expected, cant_say = parse_expectation(
+                request.POST.get(PREDICTION_FIELD + code), f"Item {code}, your prediction"
+            )
+            if expected is not None or cant_say:
+                predictions.append(PredictionInput(question, expected, cant_say))
+    felt = None
+    if with_felt:
+        felt = parse_expectation(request.POST.get(FELT_FIELD), "How aligned you feel")
+        felt = felt if felt != (None, False) else None
+    page_save(respondent=respondent, entries=entries, predictions=predictions, felt=felt)
 
 
 @require_POST
@@ -317,6 +370,8 @@ def autosave(request: HttpRequest, token: str) -> HttpResponse:
     (answer_save_by_link). Anything else takes the full path below, which saves or refuses
     with the reason; no template is rendered on either."""
     code = request.POST.get("question", "")
+    if code.endswith(PREDICTED_SUFFIX) or code == FELT_CODE:
+        return _autosave_expectation(request, token, code)
     comment = request.POST.get("comment", "").strip()
     try:
         value, dont_know = parse_answer(request.POST.get("answer"), code)
@@ -353,6 +408,43 @@ def _autosave_checked(request, token: str, code: str, comment: str) -> HttpRespo
     return _saved(code, dont_know or value is not None)
 
 
+def _autosave_expectation(request, token: str, code: str) -> HttpResponse:
+    """The autosave of a prediction ("CODE/predicted") or of the felt question ("felt"):
+    eleven per questionnaire, so they take the full path (every check in Python)."""
+    item_code = code.removesuffix(PREDICTED_SUFFIX)
+    try:
+        respondent, question = respondent_and_question_for_token(token, item_code)
+    except LinkError as error:
+        return _json({"error": _link_error_text(error)}, error.status)
+    try:
+        if code == FELT_CODE:
+            value, cant_say = parse_expectation(request.POST.get("answer"), "How aligned you feel")
+            felt_save(respondent=respondent, value=value, cant_say=cant_say)
+        else:
+            question = _predicted_question(respondent, question, item_code)
+            value, cant_say = parse_expectation(
+                request.POST.get("answer"), f"Item {item_code}, your prediction"
+            )
+            page_save(
+                respondent=respondent,
+                entries=[],
+                predictions=[PredictionInput(question, value, cant_say)],
+            )
+    except RespondentError as refused:
+        return _json({"error": refused.message}, refused.status)
+    return _saved(code, cant_say or value is not None)
+
+
+def _predicted_question(respondent: Respondent, question, code: str) -> Question:
+    """The full item (with its `predict` flag) from the questionnaire's cached layout."""
+    if question is not None:
+        layout = questionnaire_layout(respondent.assessment.questionnaire)
+        found = next((q for q in layout.questions if q.pk == question.pk), None)
+        if found is not None:
+            return found
+    raise AnswerRefused(f"Item {code[:20]} is not part of your questionnaire.")
+
+
 def _saved(code: str, complete: bool) -> HttpResponse:
     return _json({"saved": True, "question": code, "complete": complete})
 
@@ -372,18 +464,31 @@ def review(request: HttpRequest, respondent: Respondent, token: str) -> HttpResp
     return _review(request, respondent, token)
 
 
+def _missing(respondent, token, progress: Progress) -> list[tuple[str, str, str]]:
+    """(code, question, link to it) of every question still unanswered, in page order:
+    items, then their predictions, then the felt question."""
+    if progress.answered >= progress.total:
+        return []
+    pages = {page.dimension.pk: page.dimension.code for page in progress.pages}
+    missing = []
+    for item in _items(respondent, progress.all_questions, progress):
+        url = _page_url(token, pages[item.question.dimension_id])
+        if not item.saved.complete:
+            missing.append((item.code, item.text, f"{url}#{item.anchor}"))
+        if item.predicts and not item.saved.prediction_complete:
+            missing.append((item.code, item.prediction_text, f"{url}#predict-{item.slug}"))
+    felt = _felt(respondent, progress)
+    if felt is not None and not felt.saved.complete:
+        url = _page_url(token, progress.pages[-1].dimension.code)
+        missing.append(("", felt.text, f"{url}#{felt.anchor}"))
+    return missing
+
+
 def _review(request, respondent, token, *, error: RespondentError | None = None):
     progress = respondent_progress(respondent)
-    missing = []
-    if progress.answered < progress.total:
-        items = _items(respondent, progress.all_questions, progress)
-        missing = [item for item in items if not item.saved.complete]
-    codes = {page.dimension.pk: page.dimension.code for page in progress.pages}
     ctx = _base_ctx(respondent, token) | {
         "progress": progress,
-        "missing": [
-            (item, _page_url(token, codes[item.question.dimension_id])) for item in missing
-        ],
+        "missing": _missing(respondent, token, progress),
         "pages": [(page, _page_url(token, page.dimension.code)) for page in progress.pages],
         "error": error,
         "other_role": respondent.get_other_role_display(),

@@ -58,10 +58,10 @@ def test_one_assessment_the_engine_refuses_does_not_stop_the_others(questionnair
     good, bad = completed_assessment(questionnaire), completed_assessment(questionnaire, ceo=(5,))
     engine = scoring.score
 
-    def picky(dimensions, items, ceo, ciso):
+    def picky(dimensions, items, ceo, ciso, perceived=None):
         if set(ceo.values()) == {5}:
             raise ValueError("invalid ceo answer for item 1.1")
-        return engine(dimensions, items, ceo, ciso)
+        return engine(dimensions, items, ceo, ciso, perceived)
 
     monkeypatch.setattr(services.scoring, "score", picky)
     outcome = assessments_score(assessment_ids=[good.pk, bad.pk])

@@ -55,7 +55,15 @@ def scored(questionnaire):
 
 def test_it_prints_the_published_shape(scored):
     _, document = _export(scored.code)
-    assert list(document) == ["assessment", "scoring_version", "overall", "dimensions", "items"]
+    assert list(document) == [
+        "assessment",
+        "scoring_version",
+        "overall",
+        "dimensions",
+        "items",
+        "perception",
+    ]
+    assert document["perception"] is None  # a version 1 bank
     assert document["assessment"] == scored.code
     assert document["scoring_version"] == scoring.SCORING_VERSION
     assert list(document["overall"]) == OVERALL
@@ -103,3 +111,34 @@ def test_a_submitted_but_unscored_assessment_says_how_to_score_it(questionnaire)
     assessment = completed_assessment(questionnaire)
     with pytest.raises(CommandError, match=f"rescore {assessment.code}"):
         _export(assessment.code)
+
+
+PERCEPTION_ITEM = [
+    "question", "ceo_prediction", "ciso_prediction", "gap", "ceo_expected_gap",
+    "ciso_expected_gap", "ceo_error", "ciso_error", "ceo_view", "ciso_view",
+]  # fmt: skip
+PERCEPTION_SIDE = [
+    "predictions", "blind_spots", "imagined_gaps", "seen_gaps", "seen_agreements",
+    "understanding_index", "felt", "felt_index", "felt_minus_measured", "felt_reading", "bias",
+    "projection",
+]  # fmt: skip
+
+
+def test_a_version_2_round_exports_its_perception_as_the_engine_computed_it(questionnaire_v2):
+    from tests.factories import realistic_assessment
+
+    assessment = realistic_assessment(questionnaire_v2)
+    assessment_score(assessment_id=assessment.pk)
+    _, document = _export(assessment.code)
+    perception = document["perception"]
+    assert list(perception) == ["items", "ceo", "ciso", "mutual_understanding"]
+    assert all(list(row) == PERCEPTION_ITEM for row in perception["items"])
+    assert list(perception["ceo"]) == PERCEPTION_SIDE == list(perception["ciso"])
+    engine = scoring.score(**scoring_inputs(assessment))["perception"]
+    assert perception["items"] == [
+        {key: row[key] for key in PERCEPTION_ITEM} for row in engine["items"]
+    ]
+    assert perception["ceo"] == {key: engine["ceo"][key] for key in PERCEPTION_SIDE}
+    assert perception["mutual_understanding"] == engine["mutual_understanding"]
+    five_one = next(row for row in perception["items"] if row["question"] == "5.1")
+    assert five_one["ciso_prediction"] is None and five_one["ciso_view"] is None  # can't say

@@ -111,10 +111,10 @@ def test_a_failing_assessment_is_counted_and_the_others_are_scored(
     bad = completed_assessment(questionnaire, ceo=(5,))
     engine = services.scoring.score
 
-    def picky(dimensions, items, ceo, ciso):
+    def picky(dimensions, items, ceo, ciso, perceived=None):
         if set(ceo.values()) == {5}:
             raise ValueError("invalid ceo answer for item 1.1")
-        return engine(dimensions, items, ceo, ciso)
+        return engine(dimensions, items, ceo, ciso, perceived)
 
     monkeypatch.setattr(services.scoring, "score", picky)
     out, err = StringIO(), StringIO()

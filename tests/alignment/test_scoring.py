@@ -201,7 +201,7 @@ def test_it_scores_a_small_questionnaire_by_hand():
     """
     result = score(SMALL_DIMENSIONS, SMALL_ITEMS, SMALL_CEO, SMALL_CISO)
 
-    assert result["scoring_version"] == SCORING_VERSION == "1"
+    assert result["scoring_version"] == SCORING_VERSION == "2"
     assert result["items"] == [
         _item("1.1", "D1", 5, 2, 3, "critical", 3),
         _item("1.2", "D1", 4, 4, 0, "aligned", 0),

@@ -18,3 +18,15 @@ def rnd(questionnaire, organization, consultant) -> Round:
         due_date=timezone.localdate() + timedelta(days=14),
     )
     return Round(assessment, tokens)
+
+
+@pytest.fixture
+def rnd2(questionnaire_v2, organization, consultant) -> Round:
+    """As `rnd`, on bank version 2: ten predicted items and the felt question."""
+    assessment, tokens = assessment_with_links(
+        questionnaire_v2,
+        organization=organization,
+        created_by=consultant,
+        due_date=timezone.localdate() + timedelta(days=14),
+    )
+    return Round(assessment, tokens)

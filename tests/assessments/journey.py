@@ -27,10 +27,19 @@ class Round:
         return self.assessment.questionnaire.questions.get(code=code)
 
 
-def answer_everything(client, rnd: Round, role: str = "ceo", value: str = "3") -> None:
-    """Answer every item through the autosave endpoint, as the browser does."""
-    for code in rnd.assessment.questionnaire.questions.values_list("code", flat=True):
-        response = client.post(rnd.url(role, "autosave"), {"question": code, "answer": value})
+def answer_everything(
+    client, rnd: Round, role: str = "ceo", value: str = "3", prediction: str = "cs"
+) -> None:
+    """Answer every item through the autosave endpoint, as the browser does; on a bank with
+    predictions (version 2) also every prediction and the felt question (`prediction`)."""
+    questionnaire = rnd.assessment.questionnaire
+    codes = list(questionnaire.questions.values_list("code", flat=True))
+    codes += [f"{code}/predicted" for code in questionnaire.questions.filter(predict=True)
+              .values_list("code", flat=True)]  # fmt: skip
+    codes += ["felt"] if questionnaire.has_felt else []
+    for code in codes:
+        answer = value if code[0].isdigit() and "/" not in code else prediction
+        response = client.post(rnd.url(role, "autosave"), {"question": code, "answer": answer})
         assert response.status_code == 200, response.content
 
 

@@ -158,6 +158,18 @@ def test_the_autosave_of_a_valid_answer_is_one_statement(rnd, django_assert_num_
     assert response.json() == {"saved": True, "question": "1.1", "complete": True}
 
 
+def test_on_bank_version_2_the_answer_is_still_one_statement_and_keeps_the_prediction(
+    rnd2, django_assert_num_queries
+):
+    client = Client()
+    client.post(rnd2.url("ceo", "autosave"), {"question": "1.2/predicted", "answer": "2"})
+    with django_assert_num_queries(1):
+        response = client.post(rnd2.url("ceo", "autosave"), {"question": "1.2", "answer": "5"})
+    assert response.json() == {"saved": True, "question": "1.2", "complete": True}
+    answer = Answer.objects.get(respondent=rnd2.respondent("ceo"))
+    assert (answer.value, answer.predicted_value, answer.predicted_cant_say) == (5, 2, False)
+
+
 @pytest.mark.parametrize(
     ("data", "status", "message"),
     [

@@ -139,3 +139,18 @@ def test_every_url_under_a_personal_link_keeps_the_other_side_blind(client, ciso
             body = response.content.decode(errors="replace")
             assert SECRET not in body, path
             assert "See the results" not in body, path
+
+
+def test_no_page_of_the_ceo_shows_the_cisos_predictions_or_felt_answer(client, rnd2):
+    """Bank version 2: the CISO predicts and answers the felt question (and submits); the
+    CEO, who has predicted nothing, sees no prediction or felt answer chosen anywhere."""
+    answer_everything(Client(), rnd2, "ciso", "1", prediction="5")
+    Client().post(rnd2.url("ciso", "submit"), {"confirm": "yes"})
+    assert rnd2.respondent("ciso").submitted_at
+    responses = _ceo_pages(client, rnd2)
+    responses.append(client.post(rnd2.url("ceo", "autosave"), {"question": "1.2/predicted"}))
+    for response in responses:
+        _assert_blind(response)
+        body = response.content.decode()
+        assert not re.search(r'name="(p-[\d.]+|felt)"[^>]*checked', body)
+        assert "What do you think the CEO will answer?" not in body  # the CISO's wording

@@ -34,7 +34,7 @@ def _run(*args) -> str:
 
 
 def test_it_creates_and_opens_a_round_and_prints_one_json_object(
-    client, organization, questionnaire, settings, mailoutbox
+    client, organization, questionnaire_v2, settings, mailoutbox
 ):
     settings.PARLEY_BASE_URL = "https://parley.example.com"
     output = _run(*ARGS, "--ceo-name", "Alex", "--ciso-name", "Sam", "--due", SOON)
@@ -44,7 +44,7 @@ def test_it_creates_and_opens_a_round_and_prints_one_json_object(
     assessment = Assessment.objects.get(code=data["assessment"])
     assert assessment.status == Assessment.Status.OPEN
     assert str(assessment.due_date) == SOON
-    assert assessment.questionnaire == questionnaire
+    assert assessment.questionnaire == questionnaire_v2  # the latest published version
     for role in ("ceo", "ciso"):
         url = data["invitations"][role]
         assert url.startswith("https://parley.example.com/r/")
@@ -55,16 +55,22 @@ def test_it_creates_and_opens_a_round_and_prints_one_json_object(
     assert mailoutbox == []
 
 
-def test_it_takes_a_questionnaire_as_slug_at_version(organization, questionnaire):
-    data = json.loads(_run(*ARGS, "--questionnaire", "parley-genai@1"))
+@pytest.mark.parametrize("label", ["parley-genai:1", "parley-genai@1"])
+def test_it_takes_a_questionnaire_as_slug_and_version(organization, questionnaire, label):
+    data = json.loads(_run(*ARGS, "--questionnaire", label))
     assert Assessment.objects.get(code=data["assessment"]).questionnaire == questionnaire
+
+
+def test_a_slug_alone_takes_its_latest_version(organization, questionnaire_v2):
+    data = json.loads(_run(*ARGS, "--questionnaire", "parley-genai"))
+    assert Assessment.objects.get(code=data["assessment"]).questionnaire == questionnaire_v2
 
 
 @pytest.mark.parametrize(
     "extra, message",
     [
         (["--questionnaire", "parley-genai@9"], "no such published questionnaire"),
-        (["--questionnaire", "parley-genai@x"], "expected SLUG@VERSION"),
+        (["--questionnaire", "parley-genai@x"], "expected SLUG:VERSION"),
         (["--due", "31/03/2031"], "expected a date as YYYY-MM-DD"),
         (["--due", "2001-01-01"], "The due date is in the past."),
         (["--due", "9999-12-31"], "The due date is more than 2 years away"),
@@ -117,3 +123,9 @@ def test_seed_demo_prints_working_links_to_one_demo_round_and_is_idempotent(
             assert client.get(path).status_code == 200
     assert links["first"] != links["second"]  # fresh links each run (tokens are not stored)
     assert f"/assessments/{assessment.code}/" in second.getvalue()
+    # Both demo rounds use bank version 2; the scored one shows every view at least once.
+    assert assessment.questionnaire.version == scored.questionnaire.version == 2
+    perception = scored.results.get().data["perception"]
+    for view in ("blind_spots", "imagined_gaps", "seen_gaps", "seen_agreements"):
+        assert perception["ceo"][view] + perception["ciso"][view] >= 1, view
+    assert perception["ceo"]["felt"] == 4 and perception["ciso"]["felt"] == 2

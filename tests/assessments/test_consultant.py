@@ -45,11 +45,11 @@ def _create(client, organization, questionnaire, **overrides):
 
 
 def test_it_creates_a_draft_with_the_latest_published_questionnaire_by_default(
-    consultant_client, organization, questionnaire, mailoutbox
+    consultant_client, organization, questionnaire, questionnaire_v2, mailoutbox
 ):
     page = consultant_client.get(_url("new", org_slug=organization.slug))
     assert page.status_code == 200
-    assert page.context["form"]["questionnaire"].initial == questionnaire
+    assert page.context["form"]["questionnaire"].initial == questionnaire_v2
     response = consultant_client.post(_url("new", org_slug=organization.slug), _form(questionnaire))
     assessment = Assessment.objects.get()
     assert response.url == _url("detail", assessment)

@@ -59,16 +59,38 @@ def test_it_refuses_a_changed_file_with_a_published_version(tmp_path):
     with pytest.raises(CommandError, match="already published with different content"):
         call_command("load_question_bank", _write(tmp_path, changed))
     assert _counts() == before
-    question = Question.objects.get(code="3.2")
+    question = Question.objects.get(code="3.2", questionnaire__version=2)
     assert question.ceo_text != "Responsibilities are crystal clear."
 
 
-def test_a_new_version_loads_beside_the_published_one(tmp_path):
+def test_a_new_version_loads_beside_the_published_ones(tmp_path):
     call_command("load_question_bank", verbosity=0)
     changed = _bank()
-    changed["version"] = 2
+    changed["version"] = 3
     call_command("load_question_bank", _write(tmp_path, changed), verbosity=0)
-    assert list(Questionnaire.objects.values_list("version", flat=True)) == [2, 1]
+    assert list(Questionnaire.objects.values_list("version", flat=True)) == [3, 2, 1]
+
+
+PREDICTED = {"1.2", "2.3", "3.2", "4.1", "5.1", "6.1", "7.2", "8.1", "9.1", "10.1"}
+
+
+def test_version_2_predicts_ten_items_and_asks_the_felt_question_version_1_neither():
+    call_command("load_question_bank", verbosity=0)
+    first, second = (
+        Questionnaire.objects.get(slug="parley-genai", version=version) for version in (1, 2)
+    )
+    assert first.is_published and second.is_published
+    assert not first.questions.filter(predict=True).exists() and not first.has_felt
+    predicted = set(second.questions.filter(predict=True).values_list("code", flat=True))
+    assert predicted == PREDICTED
+    assert second.felt_text_for("ceo") == "How aligned are you and your CISO on generative AI?"
+    assert second.felt_text_for("ciso") == "How aligned are you and your CEO on generative AI?"
+    assert second.felt_anchors[0] == "Not at all aligned" and second.felt_anchor(5) == (
+        "Fully aligned"
+    )
+    # The same 44 items, worded and scaled alike: version 1 figures stay comparable.
+    fields = ("code", "ceo_text", "ciso_text", "anchors", "reverse", "order")
+    assert list(first.questions.values_list(*fields)) == list(second.questions.values_list(*fields))
 
 
 @pytest.mark.parametrize(
@@ -93,6 +115,12 @@ def test_a_new_version_loads_beside_the_published_one(tmp_path):
             'item 1.1: field "code" is used twice',
         ),
         (lambda b: b.__setitem__("version", "one"), 'bank: field "version"'),
+        (
+            lambda b: b["dimensions"][0]["items"][1].__setitem__("predict", "yes"),
+            'item 1.2: field "predict"',
+        ),
+        (lambda b: b["felt"].__setitem__("scale", "Q"), 'felt question: field "scale"'),
+        (lambda b: b["felt"].pop("ciso_text"), 'felt question: field "ciso_text"'),
     ],
 )
 def test_a_malformed_file_names_the_item_and_field_and_loads_nothing(tmp_path, mutate, message):

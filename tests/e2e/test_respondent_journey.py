@@ -29,9 +29,9 @@ def _item(page, code):
 
 
 def _choose(page, code, value):
-    """Click the option's label, as a person does, and wait for the autosave."""
-    slug = code.replace(".", "-")
-    _item(page, code).locator(f'label[for="q-{slug}-{value}"]').click()
+    """Click the option's label, as a person does, and wait for the autosave. `code` may be
+    an item, a prediction ("1.2/predicted") or the felt question ("felt")."""
+    _item(page, code).locator(f'.scale label[for$="-{value}"]').click()
     _expect()(_item(page, code).locator("[data-status]")).to_have_text("Saved")
 
 
@@ -111,7 +111,8 @@ def test_the_ceo_and_the_ciso_answer_reload_and_submit_from_their_emailed_links(
         comment.fill(f"Comment from {email}")
         _choose(executive, "1.2", value)
         _answer_page(executive, value)
-        expect(executive.get_by_text("5 of 44 questions answered")).to_be_visible()
+        # The form's default is bank version 2: page 1 has 5 items and 1 prediction (1.2).
+        expect(executive.get_by_text("6 of 55 questions answered")).to_be_visible()
         executive.get_by_role("button", name="Save and continue").click()
         executive.wait_for_url(re.compile(r"/topics/D2/$"))
         _choose(executive, "2.1", value)
@@ -122,7 +123,7 @@ def test_the_ceo_and_the_ciso_answer_reload_and_submit_from_their_emailed_links(
         expect(_item(executive, "2.1").locator(f'input[value="{value}"]')).to_be_checked()
         expect(_item(executive, "2.2").locator('input[value="dk"]')).to_be_checked()
         expect(_item(executive, "2.3").locator("input:checked")).to_have_count(0)
-        expect(executive.get_by_text("7 of 44 questions answered")).to_be_visible()
+        expect(executive.get_by_text("8 of 55 questions answered")).to_be_visible()
         executive.go_back()
         executive.reload()
         expect(_item(executive, "1.2").get_by_label("Comment (optional)")).to_have_value(
@@ -132,7 +133,7 @@ def test_the_ceo_and_the_ciso_answer_reload_and_submit_from_their_emailed_links(
         # Later, on another device: the same link resumes where they stopped.
         phone = new_context(viewport={"width": 375, "height": 812}).new_page()
         phone.goto(links[email])
-        expect(phone.get_by_text("You have answered 7 of 44 questions.")).to_be_visible()
+        expect(phone.get_by_text("You have answered 8 of 55 questions.")).to_be_visible()
         phone.get_by_role("link", name="Continue").click()
         phone.wait_for_url(re.compile(r"/topics/D2/$"))
         _choose(phone, "2.3", other_device_value)

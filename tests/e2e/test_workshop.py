@@ -137,7 +137,8 @@ def test_a_consultant_runs_the_workshop_starts_the_next_round_and_exports(
     download.value.save_as(saved)
     assert saved.name.startswith("parley-acme-health-") and saved.suffix == ".xlsx"
     book = load_workbook(saved)
-    assert book.sheetnames == ["Overall", "Answers", "Dimension scores", "Item gaps", "Actions"]
+    assert book.sheetnames[:5] == ["Overall", "Answers", "Dimension scores", "Item gaps", "Actions"]
+    assert book.sheetnames[5:] == ["Perception"]
     actions = list(book["Actions"].iter_rows(values_only=True))
     assert actions[1][actions[0].index("Action")] == ACTION
     assert len(list(book["Item gaps"].iter_rows())) == 45

@@ -50,11 +50,13 @@ def test_the_questionnaire_bench_completes_and_prints_its_figures():
     )
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
-    assert re.search(r"[\d.]+ ms server CPU per completed 44-item questionnaire", out)
-    # 3 measured, 1 warm-up and 2 measured request by request: 6 questionnaires of 44 items.
-    assert "answers stored 264 of 264, 0 differing from what was sent" in out
+    # Bank version 2: 44 items, 10 predictions and the felt question.
+    assert re.search(r"[\d.]+ ms server CPU per completed 55-item questionnaire", out)
+    # 3 measured, 1 warm-up and 2 measured request by request: 6 questionnaires of 55.
+    assert "answers stored 330 of 330, 0 differing from what was sent" in out
     assert "6 of 6 questionnaires submitted" in out
-    for kind in ("welcome", "page", "autosave", "review", "submit", "read-only"):
+    kinds = ("welcome", "page", "autosave", "prediction autosave", "review", "submit", "read-only")
+    for kind in kinds:
         assert re.search(rf"{kind} [\d.]+ x [\d.]+ ms = [\d.]+ ms", out), kind
     assert re.search(r"gunicorn alone \(an app answering \"ok\"\) [\d.]+ ms", out)
     assert re.search(r"Python loop in \d+ ms", out)

@@ -16,6 +16,7 @@ from django.db import transaction
 from alignment import charts
 from alignment.models import AlignmentResult
 from alignment.recommendations import recommend
+from alignment.scoring import SCORING_VERSION
 from alignment.services import assessment_score
 from assessments.models import Questionnaire
 from reports.rendering import build_html, render_pdf
@@ -112,7 +113,7 @@ def test_it_cites_the_benchmarks_and_their_caveat(text):
 
 def test_it_explains_the_method(text):
     assert "Why the agreement coefficients come second" in text
-    assert "scoring version 1" in text
+    assert f"scoring version {SCORING_VERSION}" in text
 
 
 def test_it_fits_in_eight_to_fourteen_pages(report):

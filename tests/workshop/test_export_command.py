@@ -21,7 +21,8 @@ def test_it_writes_the_xlsx_workbook(scored, tmp_path):
         "export_results", "--format", "xlsx", "-o", str(target), "--", scored.code, stderr=err
     )
     book = load_workbook(target)
-    assert book.sheetnames == ["Overall", "Answers", "Dimension scores", "Item gaps", "Actions"]
+    assert book.sheetnames[:5] == ["Overall", "Answers", "Dimension scores", "Item gaps", "Actions"]
+    assert book.sheetnames[5:] == ["Perception"]
     assert book["Overall"]["B2"].value == scored.code
     assert f"Wrote {target}" in err.getvalue()
 

@@ -17,7 +17,7 @@ from workspace import services
 from .conftest import soon, url
 
 pytestmark = pytest.mark.django_db
-SHEETS = ["Overall", "Answers", "Dimension scores", "Item gaps", "Actions"]
+SHEETS = ["Overall", "Answers", "Dimension scores", "Item gaps", "Actions", "Perception"]
 
 
 @pytest.fixture

@@ -105,3 +105,37 @@ def test_the_picker_redirects_to_one_organisation(consultant_client, organizatio
     assert response.status_code == 302
     assert response["Location"] == url("organization_portfolio", organization=organization)
     assert consultant_client.get(url("portfolio"), {"org": "../x y"}).status_code == 200
+
+
+def test_perception_shows_from_five_version_2_organisations_against_the_survey(
+    consultant_client, consultant, questionnaire, questionnaire_v2
+):
+    _clients(consultant, questionnaire, PAIRS[:1])  # a version 1 round: no perception
+    html = consultant_client.get(url("portfolio")).content.decode()
+    assert "How well executives read each other" not in html
+    for n in range(4):
+        organization = OrganizationFactory(name=f"Perceiving client {n}")
+        MembershipFactory(user=consultant, organization=organization)
+        scored_assessment(questionnaire_v2, organization=organization)
+    html = consultant_client.get(url("portfolio")).content.decode()
+    assert "How well executives read each other" not in html  # 4 of 5 needed
+    organization = OrganizationFactory(name="Perceiving client 4")
+    MembershipFactory(user=consultant, organization=organization)
+    scored_assessment(questionnaire_v2, organization=organization)
+
+    perception = client_portfolio(consultant).perception
+    html = consultant_client.get(url("portfolio")).content.decode()
+
+    assert perception.organisations == 5
+    # The realistic round: the CEO feels "fully aligned" (and overestimates), the CISO
+    # "slightly" (and underestimates), in every one of the five organisations.
+    ceo, ciso = perception.roles
+    assert (ceo.feel_aligned_share, ceo.overestimate_share, ceo.benchmark) == (
+        "100%",
+        "100%",
+        "51%",
+    )
+    assert (ciso.feel_aligned_share, ciso.overestimate_share, ciso.benchmark) == ("0%", "0%", "38%")
+    assert 'data-figure="feel-aligned-ceo">100%<' in html
+    assert f'data-figure="portfolio-understanding">{perception.mean_understanding}<' in html
+    assert "NTT DATA" in html

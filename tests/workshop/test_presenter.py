@@ -244,3 +244,26 @@ def test_the_presenter_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(5):
         response = consultant_client.get(url("state", many), {"v": str(version)})
     assert response.status_code == 204
+
+
+def test_on_version_2_it_opens_with_the_blind_spots(
+    consultant_client, questionnaire_v2, organization
+):
+    scored = scored_assessment(questionnaire_v2, organization=organization)
+    perception = round_view(scored).perception
+    html = consultant_client.get(url("presenter", scored)).content.decode()
+    first_dimension = re.search(r'<section class="ws-slide" id="(D\d+)"', html).start()
+    assert html.index('id="start"') < html.index('id="perception"') < first_dimension
+    slide = html[html.index('id="perception"') : first_dimension]
+    readings = re.findall(r'data-reading="([\d.]+-\w+)"', slide)
+    expected = [f"{item.code}-{role}" for item, role in perception.misreadings]
+    assert readings == expected
+    blind = [f"{item.code}-{role}" for item, role in perception.blind_spots]
+    assert readings[: len(blind)] == blind and blind  # blind spots first
+    item, role = perception.blind_spots[0]
+    assert item.sentence(role) in slide
+    assert "expects agreement here; the CISO answered" in slide
+
+
+def test_on_version_1_there_is_no_perception_slide(consultant_client, scored):
+    assert 'id="perception"' not in consultant_client.get(url("presenter", scored)).content.decode()

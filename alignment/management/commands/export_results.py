@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from alignment.exports import WRITERS, result_document
 from alignment.presentation.model import round_view
-from alignment.spreadsheets import export_file
+from alignment.spreadsheets import TABLE_SLUGS, export_file
 from assessments.models import Assessment
 
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--table",
             default="answers",
-            choices=["overall", "answers", "dimension-scores", "item-gaps", "actions"],
+            choices=list(TABLE_SLUGS),
             help="the table of a CSV export (default: answers)",
         )
 

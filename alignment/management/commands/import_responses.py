@@ -16,7 +16,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024  # 88 answers with long comments are well under
 
 class Command(BaseCommand):
     help = (
-        "Import CEO and CISO answers from a CSV file with the header question,role,value,comment "
+        "Import CEO and CISO answers (bank version 2: also CODE/predicted and felt rows) from a "
+        "CSV file with the header question,role,value,comment "
         "(role ceo|ciso, value 1..5 or dk). All or nothing; --submit then submits both."
     )
 
@@ -55,6 +56,11 @@ class Command(BaseCommand):
                 f"{summary.created} new, {summary.replaced} replaced)."
             )
         )
+        if summary.predictions or summary.felt:
+            self.stdout.write(
+                f"Imported {summary.predictions} prediction(s) and {summary.felt} answer(s) "
+                "to the felt question."
+            )
         if summary.submitted:
             who = " and ".join(labels[role] for role in summary.submitted)
             self.stdout.write(f"Submitted the {who}.{_scoring_news(sends)}")

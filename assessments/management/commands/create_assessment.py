@@ -17,20 +17,26 @@ from assessments.models import Questionnaire, Respondent
 from assessments.services import Person, assessment_create, assessment_open
 from organizations.models import Organization
 
+DEFAULT_SLUG = "parley-genai"
+
 
 def _questionnaire(label: str | None) -> Questionnaire:
+    """SLUG, SLUG:VERSION or SLUG@VERSION; without a label the latest published version of
+    parley-genai (or, when it is not loaded, the latest published questionnaire)."""
     published = published_questionnaires()
     if not label:
-        questionnaire = published.first()
+        questionnaire = (
+            published.filter(slug=DEFAULT_SLUG).order_by("-version").first() or published.first()
+        )
         if questionnaire is None:
             raise CommandError("No published questionnaire: run load_question_bank first.")
         return questionnaire
-    slug, _, version = label.partition("@")
+    slug, _, version = label.replace(":", "@").partition("@")
     found = published.filter(slug=slug)
     if version:
         if not version.isdigit():
             raise CommandError(
-                f"--questionnaire {label!r}: expected SLUG@VERSION, e.g. parley-genai@1."
+                f"--questionnaire {label!r}: expected SLUG:VERSION, e.g. parley-genai:2."
             )
         found = found.filter(version=int(version))
     questionnaire = found.order_by("-version").first()
@@ -63,8 +69,8 @@ class Command(BaseCommand):
         parser.add_argument("--ciso-name", default="", metavar="NAME")
         parser.add_argument(
             "--questionnaire",
-            metavar="SLUG@VERSION",
-            help="default: the latest published questionnaire",
+            metavar="SLUG[:VERSION]",
+            help="default: the latest published version of parley-genai",
         )
         parser.add_argument("--due", metavar="YYYY-MM-DD", help="due date (optional)")
         parser.add_argument(

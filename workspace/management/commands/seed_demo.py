@@ -23,9 +23,12 @@ from assessments.invitations import link_issue, respondent_url
 from assessments.models import Assessment
 from assessments.services import (
     Person,
+    PredictionInput,
     answer_save,
     assessment_create,
     assessment_open,
+    felt_save,
+    predictions_save,
     respondent_submit,
 )
 from organizations.models import Membership, Organization, User
@@ -83,6 +86,15 @@ SCORED_DEMO = {
 # Answers by item position, cycled: the CEO is more optimistic than the CISO on most items.
 SCORED_DEMO_CEO = (5, 4, 4, 5, 4, 4, 3, 5, 4, 4, 3, "dk")
 SCORED_DEMO_CISO = (3, 2, 4, 3, 2, 3, 3, 2, 1, 4, "dk", 2)
+# Bank version 2, the predicted items: (CEO answer, CISO answer, CEO's prediction of the CISO,
+# CISO's prediction of the CEO), chosen so the scored demo shows every view at least once
+# (the CEO misses three gaps and imagines one; the CISO cannot say on 5.1).
+SCORED_DEMO_PREDICTED = {
+    "1.2": (4, 2, 4, 4), "2.3": (5, 2, 3, 5), "3.2": (4, 4, 2, 4), "4.1": (4, 3, 4, 3),
+    "5.1": (5, 2, 5, "dk"), "6.1": (3, 3, 3, 1), "7.2": (4, 2, 2, 4), "8.1": (5, 2, 4, 3),
+    "9.1": (2, 4, 3, 2), "10.1": (4, 3, 4, 4),
+}  # fmt: skip
+SCORED_DEMO_FELT = {"ceo": 4, "ciso": 2}  # "Largely aligned" against "Slightly aligned"
 SCORED_DEMO_COMMENTS = {
     "3.1": ("A policy is drafted and with legal.", "Nothing approved; staff use public chatbots."),
     "4.2": ("Security signs off every project.", "We usually hear about projects at go-live."),
@@ -181,7 +193,10 @@ class Command(BaseCommand):
         The raw tokens are never stored, so every run issues new links (the earlier ones keep
         working until they expire) and prints them.
         """
-        questionnaire = published_questionnaires().first()
+        questionnaire = (
+            published_questionnaires().filter(slug="parley-genai").order_by("-version").first()
+            or published_questionnaires().first()
+        )
         if questionnaire is None:
             self.stdout.write("  (No demo assessment: run `manage.py load_question_bank` first.)")
             return
@@ -240,8 +255,17 @@ class Command(BaseCommand):
         patterns = {"ceo": (SCORED_DEMO_CEO, 0), "ciso": (SCORED_DEMO_CISO, 1)}
         for respondent in assessment.respondents.order_by("role"):
             values, side = patterns[respondent.role]
+            predictions = []
             for position, question in enumerate(questions):
                 value = values[position % len(values)]
+                if question.predict and question.code in SCORED_DEMO_PREDICTED:
+                    value = SCORED_DEMO_PREDICTED[question.code][side]
+                    predicted = SCORED_DEMO_PREDICTED[question.code][2 + side]
+                    predictions.append(
+                        PredictionInput(
+                            question, None if predicted == "dk" else predicted, predicted == "dk"
+                        )
+                    )
                 comment = SCORED_DEMO_COMMENTS.get(question.code, ("", ""))[side]
                 answer_save(
                     respondent=respondent,
@@ -250,6 +274,10 @@ class Command(BaseCommand):
                     dont_know=value == "dk",
                     comment=comment,
                 )
+            predictions_save(respondent=respondent, entries=predictions)
+            if assessment.questionnaire.has_felt:
+                felt = SCORED_DEMO_FELT[respondent.role]
+                felt_save(respondent=respondent, value=felt, cant_say=False)
             respondent_submit(respondent=respondent)
 
     @transaction.atomic

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api.urls import page_urlpatterns as api_pages
 from config.health import healthz
 from organizations import views as org_views
 
@@ -22,5 +23,8 @@ urlpatterns = [
     # The consultant's workspace and the results pages: dashboard, results, gap map, workshop,
     # rounds, actions, portfolio, exports; and the executives' results by link.
     path("", include("workspace.urls")),
+    # The REST API (/api/v1/…, /api/schema/, /api/docs/) and the API tokens page.
+    path("api/", include("api.urls")),
+    *api_pages,
     path("admin/", admin.site.urls),
 ]

@@ -126,6 +126,10 @@ class AuditEvent(models.Model):
         ASSESSMENT_REOPENED = "assessment_reopened", "Assessment reopened"
         REPORT_DOWNLOADED = "report_downloaded", "Report downloaded"
         EXPORT_DOWNLOADED = "export_downloaded", "Export downloaded"
+        API_TOKEN_CREATED = "api_token_created", "API token created"
+        API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+        API_WRITE = "api_write", "Changed through the API"
+        WEBHOOK_CHANGED = "webhook_changed", "Webhook endpoint changed"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)

@@ -46,11 +46,16 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "organizations",
     "assessments",
     "alignment",
     "reports",
     "workspace",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +249,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.sweep_reports",
         "schedule": 60 * 5,
     },
+    # The sweeper for webhook deliveries whose message was lost.
+    "sweep-webhooks": {
+        "task": "api.sweep_webhooks",
+        "schedule": 60 * 5,
+    },
 }
 
 # --- Parley -----------------------------------------------------------------------------
@@ -260,6 +270,71 @@ if REPORT_STALE_CLAIM_SECONDS <= CELERY_TASK_TIME_LIMIT:
         f"Environment variable REPORT_STALE_CLAIM_SECONDS={REPORT_STALE_CLAIM_SECONDS} must be "
         f"greater than CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT})."
     )
+
+# --- API and webhooks ------------------------------------------------------------------
+# The API throttles each token (each signed-in user on the docs) to this many requests,
+# counted in the cache below: Redis whenever a broker is configured, so every process shares
+# the count.
+PARLEY_API_THROTTLE_RATE = env_str("PARLEY_API_THROTTLE_RATE", "600/minute")
+# Webhooks to loopback, private, link-local or metadata addresses are refused unless this is
+# on (a development machine). Checked at connection time, after DNS resolution.
+PARLEY_WEBHOOKS_ALLOW_PRIVATE = env_bool("PARLEY_WEBHOOKS_ALLOW_PRIVATE", False)
+_cache_url = env_redis_url("CACHE_URL", "") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else ""
+)
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "parley",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        # The browsable docs, for a signed-in user; DRF enforces CSRF on its writes.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Parley API",
+    "DESCRIPTION": (
+        "Organisations, rounds, results, reports, workshops and webhooks of Parley. "
+        "Authenticate with a personal API token: `Authorization: Bearer prly_…`. "
+        "Errors are RFC 9457 problem details."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "assessments.models.Assessment.Status",
+        "ReportStatusEnum": "reports.models.Report.Status",
+        "ActionStatusEnum": "alignment.models.ActionItem.Status",
+        "DeliveryStatusEnum": "api.models.WebhookDelivery.Status",
+        "WebhookEventEnum": "api.models.WebhookEndpoint.Event",
+        "MemberRoleEnum": "organizations.models.Membership.Role",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.errors.add_problem_responses",
+    ],
+}
 
 # --- Security headers (tightened further in production.py) ------------------------------
 X_FRAME_OPTIONS = "DENY"

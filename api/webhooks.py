@@ -108,10 +108,7 @@ def webhook_event_send(*, organization, event: str, data: dict, now=None) -> int
 def _enqueue(delivery_id: int, countdown: int | None = None) -> None:
     from .tasks import deliver_webhook  # the task module imports this one
 
-    if countdown:
-        enqueue_on_commit(deliver_webhook, delivery_id, countdown=countdown)
-    else:
-        enqueue_on_commit(deliver_webhook, delivery_id)
+    enqueue_on_commit(deliver_webhook, delivery_id, _countdown=countdown)
 
 
 @transaction.atomic
@@ -119,9 +116,9 @@ def webhook_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send a message again, as a new delivery with the same `webhook-id` (the receiver may
     drop it as a duplicate if it had it already). Re-enables a disabled endpoint."""
     endpoint = delivery.endpoint
-    if not endpoint.is_active:
-        endpoint.is_active, endpoint.disabled_at, endpoint.disabled_reason = True, None, ""
-        endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason", "updated_at"])
+    WebhookEndpoint.objects.filter(pk=endpoint.pk, is_active=False).update(
+        is_active=True, disabled_at=None, disabled_reason="", updated_at=timezone.now()
+    )
     again = WebhookDelivery.objects.create(
         endpoint=endpoint,
         message_id=delivery.message_id,

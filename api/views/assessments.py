@@ -1,7 +1,11 @@
 """Rounds: list (filters, cursor pages), create with both executives, read with status and
 progress, send the invitations, remind, revoke a link, start the next round."""
 
+from datetime import UTC
+
 import django_filters
+from django import forms
+from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -31,10 +35,31 @@ from ..serializers import (
 from .base import ApiView
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment, handed to the database in UTC: PostgreSQL refuses offsets past
+    ±15:59 and far years, which must be a 400 naming the filter, not a 500."""
+
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is None:
+            return None
+        try:
+            moment = moment.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError("Enter a date and time between the years 1 and 9999.")
+        if not 1900 <= moment.year <= 9999:
+            raise forms.ValidationError("Enter a date and time from 1900 on.")
+        return moment
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class AssessmentFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Assessment.Status.choices)
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt")
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     title = django_filters.CharFilter(lookup_expr="icontains")
 

@@ -13,6 +13,9 @@ from ..permissions import TokenAllowsMethod
 
 class ApiView(GenericAPIView):
     permission_classes = [IsAuthenticated, TokenAllowsMethod]
+    # No OPTIONS metadata: DRF builds it by loading the object, which these views find
+    # through the access checks, not a queryset (an OPTIONS request is a 405).
+    metadata_class = None
     # Set by the view once it found its organisation: the audit event names it.
     organization = None
 

@@ -174,3 +174,19 @@ def test_scored_round_fixture_is_scored(scored, their_scored):
     assert scored.status == Assessment.Status.SCORED
     assert ApiToken.objects.count() == 0
     assert scored_assessment  # the factory used above
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["0409-04-01T02:41:07.5+16:31", "0001-01-01T00:00:00-10:00", "9999-12-31T23:59:59-12:00"],
+)
+def test_a_far_moment_in_a_filter_is_a_400_naming_it(api, organization, moment):
+    url = f"/api/v1/organizations/{organization.slug}/assessments/"
+    response = api.get(url, {"created_after": moment})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "created_after"
+
+
+def test_options_is_refused_not_a_server_error(api, scored):
+    response = api.options(round_url(scored, "workshop/positions/D1/"))
+    assert response.status_code == 405

@@ -46,7 +46,7 @@ class UtcDateTimeField(IsoDateTimeField):
         try:
             moment = moment.astimezone(UTC)
         except (OverflowError, ValueError):
-            raise forms.ValidationError("Enter a date and time between the years 1 and 9999.")
+            raise forms.ValidationError("Enter a date and time from 1900 on.") from None
         if not 1900 <= moment.year <= 9999:
             raise forms.ValidationError("Enter a date and time from 1900 on.")
         return moment

@@ -10,6 +10,7 @@ class ApiTokenForm(forms.Form):
     organization = forms.ModelChoiceField(
         queryset=None,
         required=False,
+        label="Organisation",
         empty_label="All my organisations",
         to_field_name="slug",
         help_text="Narrow the token to one organisation.",

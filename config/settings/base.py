@@ -5,6 +5,7 @@ Every value that differs between machines comes from an environment variable, re
 through the typed helpers of config.env (see the README's "Configuration" table).
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -276,6 +277,11 @@ if REPORT_STALE_CLAIM_SECONDS <= CELERY_TASK_TIME_LIMIT:
 # counted in the cache below: Redis whenever a broker is configured, so every process shares
 # the count.
 PARLEY_API_THROTTLE_RATE = env_str("PARLEY_API_THROTTLE_RATE", "600/minute")
+if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", PARLEY_API_THROTTLE_RATE):
+    raise ImproperlyConfigured(
+        f"Environment variable PARLEY_API_THROTTLE_RATE={PARLEY_API_THROTTLE_RATE!r} is not "
+        f"a rate such as 600/minute (per second, minute, hour or day)."
+    )
 # Webhooks to loopback, private, link-local or metadata addresses are refused unless this is
 # on (a development machine). Checked at connection time, after DNS resolution.
 PARLEY_WEBHOOKS_ALLOW_PRIVATE = env_bool("PARLEY_WEBHOOKS_ALLOW_PRIVATE", False)

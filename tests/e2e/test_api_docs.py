@@ -49,3 +49,15 @@ def test_the_docs_render_from_local_files_and_a_new_token_reads_the_api(
     assert response.json()["results"][0]["slug"] == organization.slug
     page.reload()
     assert raw not in page.content()
+
+
+def test_the_tokens_page_is_accessible(new_context, base_url, axe_source, consultant):
+    from tests.e2e.test_accessibility import _violations
+
+    page = new_context(bypass_csp=True).new_page()  # axe is injected as a script
+    _sign_in(page, base_url, consultant)
+    page.goto(base_url + "/account/api-tokens/")
+    page.get_by_label("Name").fill("Accessibility")
+    page.get_by_role("button", name="Create token").click()
+    assert page.get_by_label("Token").input_value().startswith("prly_")
+    assert _violations(page, axe_source) == []

@@ -1,5 +1,7 @@
 from django import forms
+from django.core.validators import URLValidator
 
+from .models import WebhookEndpoint
 from .tokens import MAX_EXPIRY_DAYS
 
 EXPIRY_CHOICES = [("30", "30 days"), ("90", "90 days"), ("365", "1 year"), ("", "Never")]
@@ -27,3 +29,19 @@ class ApiTokenForm(forms.Form):
     def expires_in_days(self) -> int | None:
         value = self.cleaned_data.get("expires")
         return min(int(value), MAX_EXPIRY_DAYS) if value else None
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.URLField(
+        label="Address",
+        max_length=500,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Where Parley posts the messages (https://…).",
+    )
+    events = forms.MultipleChoiceField(
+        choices=WebhookEndpoint.Event.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="What to be told about.",
+    )
+    description = forms.CharField(max_length=200, required=False)

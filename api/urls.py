@@ -63,4 +63,5 @@ urlpatterns = [
 
 page_urlpatterns = [
     path("account/api-tokens/", pages.api_tokens, name="api_tokens"),
+    path("organisations/<slug:org_slug>/webhooks/", pages.webhooks, name="api_webhooks"),
 ]

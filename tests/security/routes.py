@@ -118,6 +118,11 @@ TENANT = {
         (GET, POST), data={"email": "colleague@example.test", "role": "consultant"}
     ),
     "organizations:audit_log": View(who=ADMINS),
+    "api_webhooks": View(
+        (GET, POST),
+        who=ADMINS,
+        data={"url": "https://hooks.example.com/walk", "events": ["report.ready"]},
+    ),
     # assessments and their executives
     "assessments:list": View(),
     "assessments:new": View((GET, POST)),

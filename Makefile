@@ -57,7 +57,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
-	$(VENV)/bin/bandit -q -ll -c pyproject.toml -r config organizations assessments alignment reports workspace
+	$(VENV)/bin/bandit -q -ll -c pyproject.toml -r config organizations assessments alignment reports workspace api
 
 ## make bench: print the benchmark figures (each bench/bench_*.py says what it measures)
 bench: install-dev

@@ -357,6 +357,16 @@ def assessments_for_organization(organization, *, page=1) -> Page:
     return Paginator(assessments.order_by("-created_at", "-pk"), ROUNDS_PER_PAGE).get_page(page)
 
 
+def with_respondents_progress(queryset):
+    """Rounds with their item count and both executives' progress (`answered`,
+    `pending_invitations`): three queries however many rounds (the API's list pages)."""
+    from django.db.models import Prefetch
+
+    return with_item_count(queryset.select_related("questionnaire")).prefetch_related(
+        Prefetch("respondents", queryset=_respondents_with_progress())
+    )
+
+
 def respondents_with_progress(assessment: Assessment) -> list[Respondent]:
     """The CEO and the CISO with `answered` and `pending_invitations` counts (one query)."""
     respondents = list(_respondents_with_progress().filter(assessment=assessment))

@@ -13,10 +13,11 @@ from kombu.exceptions import OperationalError
 logger = logging.getLogger(__name__)
 
 
-def enqueue(task, *args, **kwargs) -> bool:
-    """Send `task` now; on a broker error log it and return False instead of raising."""
+def enqueue(task, *args, _countdown: float | None = None, **kwargs) -> bool:
+    """Send `task` now (to run `_countdown` seconds later, if given); on a broker error log
+    it and return False instead of raising."""
     try:
-        task.apply_async(args=args, kwargs=kwargs)
+        task.apply_async(args=args, kwargs=kwargs, countdown=_countdown)
         return True
     except (OperationalError, ConnectionError, OSError, TimeoutError):
         logger.warning(

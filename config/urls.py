@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from api.urls import page_urlpatterns as api_pages
 from config import accounts_urls
 from config.health import healthz
 from config.icons import FaviconView
@@ -49,5 +50,8 @@ urlpatterns = [
     # The consultant's workspace and the results pages: dashboard, results, gap map, workshop,
     # rounds, actions, portfolio, exports; and the executives' results by link.
     path("", include("workspace.urls")),
+    # The REST API (/api/v1/…, /api/schema/, /api/docs/) and the API tokens page.
+    path("api/", include("api.urls")),
+    *api_pages,
     path("admin/", admin.site.urls),
 ]

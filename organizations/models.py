@@ -175,6 +175,10 @@ class AuditEvent(models.Model):
         SSO_LINKED = "sso_linked", "Single sign-on linked"
         SSO_UNLINKED = "sso_unlinked", "Single sign-on unlinked"
         SSO_REFUSED = "sso_refused", "Single sign-on refused"
+        API_TOKEN_CREATED = "api_token_created", "API token created"
+        API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+        API_WRITE = "api_write", "Changed through the API"
+        WEBHOOK_CHANGED = "webhook_changed", "Webhook endpoint changed"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)

@@ -5,6 +5,7 @@ Every value that differs between machines comes from an environment variable, re
 through the typed helpers of config.env; docs/configuration.md lists every one.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -70,11 +71,16 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "organizations",
     "assessments",
     "alignment",
     "reports",
     "workspace",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -277,20 +283,6 @@ if not CELERY_BROKER_URL:
     # be one kombu accepts without complaint (a bare "memory://" logs "No hostname was
     # supplied" on every send). Nothing leaves the process.
     CELERY_BROKER_URL = "memory://localhost/"
-# The cache holds the rate-limit counters: in Redis (shared by every process) when there is
-# one, else in this process's memory. Never call cache.clear() on the Redis one: it shares
-# the broker's database.
-if CELERY_BROKER_URL.startswith("redis"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CELERY_BROKER_URL,
-            "KEY_PREFIX": "parley-cache",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -363,6 +355,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.apply_retention",
         "schedule": crontab(hour=3, minute=30),
     },
+    # The sweeper for webhook deliveries whose message was lost.
+    "sweep-webhooks": {
+        "task": "api.sweep_webhooks",
+        "schedule": 60 * 5,
+    },
 }
 
 # --- Parley -----------------------------------------------------------------------------
@@ -383,6 +380,78 @@ if REPORT_STALE_CLAIM_SECONDS <= CELERY_TASK_TIME_LIMIT:
 # Retention: finished rounds are purged this many months after their last answer was
 # submitted (0 or unset: kept until deleted). See assessments.lifecycle.
 PARLEY_RETENTION_MONTHS = env_int("PARLEY_RETENTION_MONTHS", 0, minimum=0) or None
+# --- API and webhooks ------------------------------------------------------------------
+# The API throttles each token (each signed-in user on the docs) to this many requests,
+# counted in the cache below: Redis whenever a broker is configured, so every process shares
+# the count.
+PARLEY_API_THROTTLE_RATE = env_str("PARLEY_API_THROTTLE_RATE", "600/minute")
+if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", PARLEY_API_THROTTLE_RATE):
+    raise ImproperlyConfigured(
+        f"Environment variable PARLEY_API_THROTTLE_RATE={PARLEY_API_THROTTLE_RATE!r} is not "
+        f"a rate such as 600/minute (per second, minute, hour or day)."
+    )
+# Webhooks to loopback, private, link-local or metadata addresses are refused unless this is
+# on (a development machine). Checked at connection time, after DNS resolution.
+PARLEY_WEBHOOKS_ALLOW_PRIVATE = env_bool("PARLEY_WEBHOOKS_ALLOW_PRIVATE", False)
+# The cache holds the rate-limit counters of sign-in, password reset and the API: in Redis
+# (shared by every process) when there is one, else in this process's memory. Never call
+# cache.clear() on the Redis one: by default it shares the broker's database.
+_cache_url = env_redis_url("CACHE_URL", "") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else ""
+)
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "parley",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        # The browsable docs, for a signed-in user; DRF enforces CSRF on its writes.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Parley API",
+    "DESCRIPTION": (
+        "Organisations, rounds, results, reports, workshops and webhooks of Parley. "
+        "Authenticate with a personal API token: `Authorization: Bearer prly_…`. "
+        "Errors are RFC 9457 problem details."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "assessments.models.Assessment.Status",
+        "ReportStatusEnum": "reports.models.Report.Status",
+        "ActionStatusEnum": "alignment.models.ActionItem.Status",
+        "DeliveryStatusEnum": "api.models.WebhookDelivery.Status",
+        "WebhookEventEnum": "api.models.WebhookEndpoint.Event",
+        "MemberRoleEnum": "organizations.models.Membership.Role",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.errors.add_problem_responses",
+    ],
+}
 
 # --- Security headers (tightened further in production.py) ------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("organizations", "assessments", "alignment", "reports", "workspace")
+APPS = ("organizations", "assessments", "alignment", "reports", "workspace", "api")
 # The low-level lookups that only the access module (and the selectors defining them) call.
 LOW_LEVEL = {"organization_for_user", "respondent_for_token", "both_submitted"}
 ALLOWED = {

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("organizations", "assessments", "alignment", "reports", "workspace")
+APPS = ("organizations", "assessments", "alignment", "reports", "workspace", "api")
 
 
 def _function_imports(path: Path):

@@ -13,6 +13,9 @@ below, or `test_every_url_pattern_is_classified` fails until someone decides wha
   anonymous a redirect to sign-in.
 - LINK: the respondent journey under /r/<token>/: the token is the credential.
 - OWN: a signed-in user's own account object (a security key) named by its id.
+- API: the REST API under /api/ (tests/security/test_api_isolation.py): a personal API token
+  (or the session, for the docs) is the credential; anything of another tenant is a 404,
+  and no credential a 401/403.
 
 Everything under admin/ is the Django admin: staff only.
 """
@@ -26,6 +29,7 @@ from django.urls.resolvers import RoutePattern
 
 ADMIN_PREFIX = "admin/"
 GET, POST = "get", "post"
+PUT, PATCH, DELETE = "put", "patch", "delete"
 MANAGERS = frozenset({"consultant", "admin"})
 ADMINS = frozenset({"admin"})
 
@@ -155,6 +159,11 @@ TENANT = {
         (GET, POST), data={"email": "colleague@example.test", "role": "consultant"}
     ),
     "organizations:audit_log": View(who=ADMINS),
+    "api_webhooks": View(
+        (GET, POST),
+        who=ADMINS,
+        data={"url": "https://hooks.example.com/walk", "events": ["report.ready"]},
+    ),
     # assessments and their executives
     "assessments:list": View(),
     "assessments:new": View((GET, POST)),
@@ -220,7 +229,61 @@ OWN = {
     "mfa_edit_webauthn": View(),
 }
 
-CLASSIFIED = {**PUBLIC, **SIGNED_IN, **TENANT, **LINK, **OWN}
+
+@dataclass(frozen=True)
+class ApiView:
+    """An API route: its methods, who may use it, what a positive control sends (JSON) and
+    which answers mean it reached the service (a refusal by the service, such as "this
+    round is not open", counts: the access check let the caller through)."""
+
+    methods: tuple = (GET,)
+    who: frozenset = MANAGERS
+    data: dict = field(default_factory=dict)
+    ok: tuple = (200,)
+    account: bool = False  # no tenant object in the URL
+
+
+MEMBERS = frozenset({"consultant", "admin", "executive"})
+_ACTION = {"dimension": "D1", "description": "Agree who signs off", "owner_role": "both"}
+API = {
+    "api:schema": ApiView(who=MEMBERS, account=True),
+    "api:docs": ApiView(who=MEMBERS, account=True),
+    "api:organizations": ApiView(who=MEMBERS, account=True),
+    "api:organization": ApiView(who=MEMBERS),
+    "api:members": ApiView(
+        (GET, POST), data={"email": "colleague@example.test", "role": "consultant"}, ok=(200, 201)
+    ),
+    "api:assessments": ApiView(),
+    "api:assessment": ApiView(),
+    # The scored round is past sending and reminding: the service says so (400).
+    "api:send": ApiView((POST,), ok=(400,)),
+    "api:remind": ApiView((POST,), ok=(400,)),
+    "api:revoke": ApiView((POST,), data={"send_new": False}),
+    "api:next_round": ApiView((POST,), data={"title": "Next round"}, ok=(201, 400)),
+    "api:results": ApiView(),
+    "api:reports": ApiView((GET, POST), ok=(200, 202)),
+    "api:report_download": ApiView(),
+    "api:export_xlsx": ApiView(),
+    "api:export_csv": ApiView(),
+    "api:workshop": ApiView(),
+    "api:position": ApiView((PUT,), data={"value": 4}),
+    "api:actions": ApiView((POST,), data=_ACTION, ok=(201,)),
+    "api:action": ApiView((PATCH, DELETE), data={"status": "done"}, ok=(200, 204)),
+    "api:workshop_finish": ApiView((POST,)),
+    "api:webhooks": ApiView(
+        (GET, POST),
+        who=ADMINS,
+        data={"url": "https://hooks.example.com/x", "events": ["report.ready"]},
+        ok=(200, 201),
+    ),
+    "api:webhook": ApiView((GET, DELETE), who=ADMINS, ok=(200, 204)),
+    "api:deliveries": ApiView(who=ADMINS),
+    "api:redeliver": ApiView((POST,), who=ADMINS, ok=(202,)),
+}
+
+SIGNED_IN["api_tokens"] = View((GET, POST), data={"name": "walk"})
+
+CLASSIFIED = {**PUBLIC, **SIGNED_IN, **TENANT, **LINK, **OWN, **API}
 
 
 def routes_in(table: dict) -> list[Route]:
@@ -240,6 +303,8 @@ OBJECT_KWARGS = {
     "org_slug": lambda t: t.organization.slug,
     "code": lambda t: t.scored.code,
     "action_code": lambda t: t.action_code(),
+    "endpoint_code": lambda t: t.endpoint_code(),
+    "delivery_code": lambda t: t.delivery_code(),
 }
 SHARED_KWARGS = {
     "role": "ciso",

@@ -28,6 +28,7 @@ from assessments.tokens import hash_token, new_token
 from tests.factories import DEFAULT_PASSWORD, answer_all
 
 from .routes import (
+    API,
     CLASSIFIED,
     GET,
     LINK,
@@ -92,7 +93,7 @@ def test_every_url_pattern_is_classified():
     )
     stale = sorted(CLASSIFIED.keys() - names)
     assert not stale, f"tests/security/routes.py lists views that no longer exist: {stale}"
-    tables = (PUBLIC, SIGNED_IN, TENANT, LINK, OWN)
+    tables = (PUBLIC, SIGNED_IN, TENANT, LINK, OWN, API)
     assert sum(len(t) for t in tables) == len(CLASSIFIED), "a view is in two tables"
 
 

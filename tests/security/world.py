@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from alignment.models import ActionItem, AlignmentResult, ConsensusAnswer, WorkshopSession
 from alignment.services import assessment_score
+from api.models import WebhookDelivery, WebhookEndpoint
+from api.webhooks import webhook_endpoint_create
 from assessments.invitations import link_issue
 from assessments.models import Answer, Assessment, Dimension, Invitation, Respondent
 from organizations.audit import Action, audit_record
@@ -52,6 +54,28 @@ class Tenant:
         if action is None:
             action = _add_action(self.scored, self.consultant, self.secret)
         return action.code
+
+    def endpoint_code(self) -> str:
+        """A webhook endpoint of the tenant (its URL carries the secret)."""
+        endpoint = WebhookEndpoint.objects.filter(organization=self.organization).first()
+        if endpoint is None:
+            endpoint = webhook_endpoint_create(
+                organization=self.organization,
+                url=f"https://hooks.example.com/{self.secret}",
+                events=["assessment.scored"],
+            )
+        return endpoint.code
+
+    def delivery_code(self) -> str:
+        """A delivery to that endpoint (its payload carries the secret)."""
+        endpoint = WebhookEndpoint.objects.get(code=self.endpoint_code())
+        delivery = endpoint.deliveries.first() or WebhookDelivery.objects.create(
+            endpoint=endpoint,
+            message_id=f"msg_{self.secret}",
+            event="assessment.scored",
+            payload={"type": "assessment.scored", "data": {"note": self.secret}},
+        )
+        return delivery.code
 
 
 def _add_action(assessment, by, secret) -> ActionItem:
@@ -177,6 +201,8 @@ def snapshot(organization: Organization) -> dict:
         "workshops": _rows(WorkshopSession, assessment__organization=organization),
         "consensus": _rows(ConsensusAnswer, session__assessment__organization=organization),
         "actions": _rows(ActionItem, session__assessment__organization=organization),
+        "webhooks": _rows(WebhookEndpoint, **org),
+        "deliveries": _rows(WebhookDelivery, endpoint__organization=organization),
     }
 
 

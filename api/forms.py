@@ -1,0 +1,47 @@
+from django import forms
+from django.core.validators import URLValidator
+
+from .models import WebhookEndpoint
+from .tokens import MAX_EXPIRY_DAYS
+
+EXPIRY_CHOICES = [("30", "30 days"), ("90", "90 days"), ("365", "1 year"), ("", "Never")]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="What will use it, e.g. \u201cCRM sync\u201d.")
+    organization = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Organisation",
+        empty_label="All my organisations",
+        to_field_name="slug",
+        help_text="Narrow the token to one organisation.",
+    )
+    read_only = forms.BooleanField(
+        required=False, label="Read only", help_text="The token can read but change nothing."
+    )
+    expires = forms.ChoiceField(choices=EXPIRY_CHOICES, initial="90", required=False)
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+    def expires_in_days(self) -> int | None:
+        value = self.cleaned_data.get("expires")
+        return min(int(value), MAX_EXPIRY_DAYS) if value else None
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.URLField(
+        label="Address",
+        max_length=500,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Where Parley posts the messages (https://…).",
+    )
+    events = forms.MultipleChoiceField(
+        choices=WebhookEndpoint.Event.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="What to be told about.",
+    )
+    description = forms.CharField(max_length=200, required=False)

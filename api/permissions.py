@@ -1,0 +1,13 @@
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from .access import token_of
+
+
+class TokenAllowsMethod(BasePermission):
+    """A read-only token may only read."""
+
+    message = "This API token is read-only."
+
+    def has_permission(self, request, view):
+        token = token_of(request)
+        return token is None or not token.read_only or request.method in SAFE_METHODS

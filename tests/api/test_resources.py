@@ -62,7 +62,7 @@ def test_creating_a_round_validates_and_names_the_field(api, organization, quest
 
 
 def test_creating_and_sending_a_round_is_audited(
-    api, organization, questionnaire, mailoutbox, django_capture_on_commit_callbacks
+    api, organization, questionnaire_v2, mailoutbox, django_capture_on_commit_callbacks
 ):
     url = f"/api/v1/organizations/{organization.slug}/assessments/"
     body = {
@@ -75,7 +75,8 @@ def test_creating_and_sending_a_round_is_audited(
         response = api.post(url, body, format="json")
     assert response.status_code == 201, response.json()
     created = response.json()
-    assert created["status"] == "open" and created["questionnaire"] == questionnaire.label
+    # Without a choice, a round is on the latest published bank.
+    assert created["status"] == "open" and created["questionnaire"] == questionnaire_v2.label
     assert [r["role"] for r in created["respondents"]] == ["ceo", "ciso"]
     assert len(mailoutbox) == 2
     event = AuditEvent.objects.get(action="api_write", organization=organization)

@@ -116,7 +116,7 @@ def test_predictions_and_the_felt_question_count_in_progress_and_on_review(clien
     assert f"4 of {TOTAL} questions answered" in words(client.get(rnd2.page("ceo", "D1")))
     review = client.get(rnd2.url("ceo", "review"))
     assert f"You have answered 4 of {TOTAL} questions." in text(review)
-    missing = re.findall(r'<li><a href="[^"]*#([\w-]+)"', review.content.decode())
+    missing = re.findall(r'<li><a class="tap" href="[^"]*#([\w-]+)"', review.content.decode())
     assert "predict-1-2" not in missing and "item-1-2" not in missing
     assert "predict-2-3" in missing and "item-2-3" in missing and "felt" not in missing
     assert "What do you think the CISO will answer?" in text(review)

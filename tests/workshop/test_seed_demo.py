@@ -65,7 +65,7 @@ def _walk(tokens: dict[str, str]) -> Assessment:
 
 
 def _sign_in(client, email: str, password: str):
-    response = client.post(reverse("login"), {"username": email, "password": password})
+    response = client.post(reverse("login"), {"login": email, "password": password})
     assert response.status_code == 302, response.content[:500]
 
 

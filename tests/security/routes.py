@@ -12,6 +12,8 @@ below, or `test_every_url_pattern_is_classified` fails until someone decides wha
   admins of that organisation (ADMINS: admins only); everyone else gets a 404, and the
   anonymous a redirect to sign-in.
 - LINK: the respondent journey under /r/<token>/: the token is the credential.
+- STAFF: site settings for site staff (is_staff) only, no tenant object: everyone else who
+  is signed in gets a 404, the anonymous a redirect to sign-in.
 
 Everything under admin/ is the Django admin: staff only.
 """
@@ -98,6 +100,7 @@ PUBLIC = {
     "password_reset_done": View(),
     "password_reset_confirm": View(),
     "password_reset_complete": View(),
+    "branding:logo": View(),  # the practice's logo: on the sign-in page too
 }
 
 SIGNED_IN = {
@@ -174,7 +177,12 @@ LINK = {
     "reports:executive_download": View(link="scored"),
 }
 
-CLASSIFIED = {**PUBLIC, **SIGNED_IN, **TENANT, **LINK}
+STAFF = {
+    "branding:settings": View((GET, POST), data={"name": "Changed by a test"}),
+    "branding:reset": View((POST,)),
+}
+
+CLASSIFIED = {**PUBLIC, **SIGNED_IN, **TENANT, **LINK, **STAFF}
 
 
 def routes_in(table: dict) -> list[Route]:

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from assessments.invitations import respondent_revoke_link
 from organizations.branding import PARLEY_NAME, current_branding
+from organizations.contrast import contrast_ratio
 from organizations.logo import MAX_LOGO_BYTES
 from organizations.models import AuditEvent, Branding
 from tests.branding_samples import SVG_OK, clear_branding_cache, png, svg
@@ -208,3 +209,11 @@ def test_only_site_staff_reach_the_page(client, is_superuser):
     assert not Branding.objects.exists()
     anonymous = Client().get(URL)
     assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
+
+
+def test_the_contrast_ratio_is_wcags():
+    assert round(contrast_ratio("#000000", "#ffffff"), 2) == 21.0
+    assert contrast_ratio("#12324f", "#12324f") == 1.0
+    assert round(contrast_ratio("#767676", "#ffffff"), 2) == 4.54  # the AA grey of WebAIM
+    with pytest.raises(ValueError, match="not a #rrggbb colour"):
+        contrast_ratio("red", "#ffffff")

@@ -97,7 +97,7 @@ def _check_svg(content: bytes) -> None:
     if re.search(r"<\?xml-stylesheet", text, re.IGNORECASE):
         raise LogoRefused("The SVG links a style sheet; a logo must be self-contained.")
     try:
-        root = ElementTree.fromstring(text)  # noqa: S314 - no DOCTYPE/ENTITY can reach here
+        root = ElementTree.fromstring(text)  # noqa: S314  # nosec B314 - no DOCTYPE/ENTITY reaches here
     except ElementTree.ParseError:
         raise LogoRefused(
             "The logo must be a PNG or an SVG file; this one cannot be read."

@@ -8,14 +8,17 @@ CACHE_SECONDS. Without a stored row it is Parley's own branding.
 
 import base64
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 
 from .audit import audit_record
 from .models import AuditEvent, Branding, User
+
+logger = logging.getLogger(__name__)
 
 CACHE_KEY = "parley:branding:v1"
 CACHE_SECONDS = 60
@@ -80,7 +83,13 @@ def current_branding() -> BrandingView:
     """The branding in force: the stored one, or Parley's."""
     view = cache.get(CACHE_KEY)
     if view is None:
-        view = _view_of(Branding.objects.filter(pk=Branding.SINGLETON_ID).first())
+        try:
+            view = _view_of(Branding.objects.filter(pk=Branding.SINGLETON_ID).first())
+        except DatabaseError as error:
+            # The error pages must still render while the database is down: Parley's own
+            # branding for now, not cached, so the practice's returns with the database.
+            logger.warning("branding unreadable, Parley's shown: %s", error)
+            return PARLEY
         cache.set(CACHE_KEY, view, CACHE_SECONDS)
     return view
 

@@ -44,6 +44,8 @@ urlpatterns = [
     # The PDF report: /organisations/<slug>/assessments/<code>/report/… and /r/<token>/report.pdf
     path("", include("reports.urls")),
     path("organisations/", include("organizations.urls")),
+    # The practice's branding: /settings/branding/ (site staff) and the logo every page shows.
+    path("", include("organizations.branding_urls")),
     path("organisations/<slug:org_slug>/assessments/", include("assessments.urls")),
     path("r/<str:token>/", include("assessments.respondent_urls")),
     path("deleted-organisations/", include("assessments.lifecycle_urls")),

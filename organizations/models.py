@@ -179,6 +179,7 @@ class AuditEvent(models.Model):
         API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
         API_WRITE = "api_write", "Changed through the API"
         WEBHOOK_CHANGED = "webhook_changed", "Webhook endpoint changed"
+        BRANDING_CHANGED = "branding_changed", "Branding changed"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)
@@ -207,3 +208,32 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()}"
+
+
+class Branding(models.Model):
+    """The practice's own name, logo, colours and footer lines: one row for the whole site.
+
+    No row means Parley's own branding. Read it through `organizations.branding`, which
+    caches it; the logo is kept in the database so that web and worker read the same bytes
+    and the PDF gets it without fetching any file (see docs/branding.md)."""
+
+    SINGLETON_ID = 1
+
+    name = models.CharField("practice name", max_length=80)
+    logo = models.BinaryField(blank=True, default=b"")
+    logo_type = models.CharField(max_length=20, blank=True)
+    primary_colour = models.CharField(max_length=7)
+    accent_colour = models.CharField(max_length=7)
+    contact_line = models.CharField(max_length=200, blank=True)
+    legal_footer = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "branding"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="branding_singleton")]
+
+    def __str__(self):
+        return self.name

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from alignment.presentation import palette, words
 from alignment.presentation.model import round_view
 from alignment.spreadsheets import export_tables, xlsx_bytes
+from organizations.contrast import AA_NORMAL_TEXT, contrast_ratio
 from reports.rendering import render_pdf
 from tests.factories import MembershipFactory, scored_assessment
 from tests.reports.pdftools import text as pdf_text
@@ -98,15 +99,4 @@ def test_every_severity_has_a_glyph_words_and_a_swatch_with_readable_text():
     for key in words.SEVERITY_GLYPHS:
         assert words.SEVERITY_WORDS[key] and words.SEVERITY_LEGEND[key]
         swatch = palette.SEVERITY[key]
-        assert _contrast(swatch.fill, swatch.text) >= 4.5, key
-
-
-def _luminance(colour: str) -> float:
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def _contrast(a: str, b: str) -> float:
-    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+        assert contrast_ratio(swatch.fill, swatch.text) >= AA_NORMAL_TEXT, key

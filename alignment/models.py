@@ -28,6 +28,9 @@ class AlignmentResult(models.Model):
     data = models.JSONField()
     # {dimension code: index or None}, from `data` by dimension_indices_of().
     dimension_indices = models.JSONField(default=dict, blank=True)
+    # What the portfolio reads of `perception` (perception_summary_of): small, so that its
+    # index-only scan never reads `data`. None on a version 1 bank.
+    perception_summary = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -39,7 +42,7 @@ class AlignmentResult(models.Model):
             # rows and their `data`. PostgreSQL only; elsewhere a plain index.
             models.Index(
                 fields=["assessment", "scoring_version"],
-                include=["alignment_index", "dimension_indices"],
+                include=["alignment_index", "dimension_indices", "perception_summary"],
                 name="result_latest_figures",
             ),
         ]
@@ -69,6 +72,20 @@ class AlignmentResult(models.Model):
 def dimension_indices_of(data: dict) -> dict[str, float | None]:
     """What `dimension_indices` holds for a result whose engine output is `data`."""
     return {row["code"]: row["alignment_index"] for row in data.get("dimensions", [])}
+
+
+def perception_summary_of(data: dict) -> dict | None:
+    """What `perception_summary` holds: the figures the portfolio reads of `perception`
+    (mutual understanding; each side's felt answer and its reading), without the items;
+    None on a version 1 bank."""
+    perception = data.get("perception")
+    if not perception:
+        return None
+    sides = {
+        role: {key: perception[role][key] for key in ("felt", "felt_reading")}
+        for role in ("ceo", "ciso")
+    }
+    return {"mutual_understanding": perception["mutual_understanding"], **sides}
 
 
 # --- The workshop (its pages are the workspace app's) ---------------------------------------

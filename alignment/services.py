@@ -23,7 +23,7 @@ from django.utils import timezone
 from assessments.models import Assessment, Respondent
 
 from . import scoring
-from .models import AlignmentResult, dimension_indices_of
+from .models import AlignmentResult, dimension_indices_of, perception_summary_of
 from .selectors import (
     QuestionnaireSpec,
     answers_by_assessment,
@@ -42,6 +42,7 @@ _REPLACED_FIELDS = [
     "answers_digest",
     "data",
     "dimension_indices",
+    "perception_summary",
     "updated_at",
 ]
 
@@ -100,6 +101,7 @@ def _result(assessment: Assessment, spec: QuestionnaireSpec, answers: dict, now)
         answers_digest=answers_digest(answers),
         data=data,
         dimension_indices=dimension_indices_of(data),
+        perception_summary=perception_summary_of(data),
     )
 
 

@@ -176,6 +176,7 @@ def fill(orgs: int, rounds: int, seed: int = 7) -> dict:
         AlignmentResult,
         WorkshopSession,
         dimension_indices_of,
+        perception_summary_of,
     )
     from alignment.selectors import questionnaire_specs
     from assessments.forms import published_questionnaires
@@ -288,6 +289,7 @@ def fill(orgs: int, rounds: int, seed: int = 7) -> dict:
                 answers_digest=patterns[p][3],
                 data=patterns[p][2],
                 dimension_indices=dimension_indices_of(patterns[p][2]),
+                perception_summary=perception_summary_of(patterns[p][2]),
             )
             for assessment, (_o, _r, p) in zip(assessments, plan, strict=True)
             if p is not None

@@ -80,7 +80,7 @@ class Latest:
 
     index: float
     dimension_indices: dict
-    perception: dict | None  # scoring version 2; None on a version 1 bank
+    perception: dict | None  # its perception_summary; None on a version 1 bank
 
 
 def _latest_results(user) -> dict[int, Latest]:

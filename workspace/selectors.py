@@ -5,6 +5,8 @@ number of dimensions, items, comments or actions."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.http import Http404
+
 from alignment.models import ActionItem, AlignmentResult, ConsensusAnswer, WorkshopSession
 from alignment.presentation.model import DimensionView, ItemView, RoundView, round_view
 from assessments.models import Assessment, Respondent
@@ -163,6 +165,19 @@ def _attach_agreements(session: WorkshopSession, slides: list[Slide]) -> None:
     for slide in slides:
         slide.consensus = positions.get(slide.dimension_id)
         slide.actions = actions.get(slide.dimension_id, [])
+
+
+def round_action(assessment: Assessment, action_code: str) -> ActionItem:
+    """An action agreed in this round's workshop, by its code, or Http404: one query."""
+    action = (
+        ActionItem.objects.filter(session__assessment=assessment, code=action_code)
+        .select_related("dimension", "session")
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action.")
+    action.session.assessment = assessment
+    return action
 
 
 def dimension_actions(session: WorkshopSession, dimension_id: int) -> list[ActionItem]:

@@ -6,11 +6,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from alignment.models import ActionItem, WorkshopSession
+from alignment.models import WorkshopSession
 from alignment.selectors import current_result
 from assessments.models import Dimension
 from workspace import services
-from workspace.selectors import agreements
+from workspace.selectors import agreements, round_action
 
 from ..access import api_managed_assessment
 from ..serializers import (
@@ -105,14 +105,7 @@ class ActionList(ApiView):
 
 def _action(request, org_slug, code, action_code):
     assessment = _scored(request, org_slug, code)
-    action = (
-        ActionItem.objects.filter(session__assessment=assessment, code=action_code)
-        .select_related("dimension", "session")
-        .first()
-    )
-    if action is None:
-        raise Http404("No such action.")
-    return assessment, action
+    return assessment, round_action(assessment, action_code)
 
 
 class ActionDetail(ApiView):

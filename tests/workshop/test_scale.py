@@ -157,6 +157,27 @@ def test_scoring_stores_each_dimension_index(questionnaire, organization):
     assert len(result.dimension_indices) == questionnaire.dimensions.count()
 
 
+def test_scoring_stores_the_perception_summary_the_portfolio_reads(
+    questionnaire, questionnaire_v2, organization
+):
+    version_1 = scored_assessment(questionnaire, organization=organization)
+    assert AlignmentResult.objects.get(assessment=version_1).perception_summary is None
+    version_2 = scored_assessment(questionnaire_v2, organization=organization)
+    result = AlignmentResult.objects.get(assessment=version_2)
+    perception = result.data["perception"]
+    assert result.perception_summary == {
+        "mutual_understanding": perception["mutual_understanding"],
+        "ceo": {
+            "felt": perception["ceo"]["felt"],
+            "felt_reading": perception["ceo"]["felt_reading"],
+        },
+        "ciso": {
+            "felt": perception["ciso"]["felt"],
+            "felt_reading": perception["ciso"]["felt_reading"],
+        },
+    }
+
+
 def test_an_organisations_rounds_are_paginated(consultant_client, questionnaire, organization):
     rounds = [
         AssessmentFactory(questionnaire=questionnaire, organization=organization, title=f"R{n:02d}")

@@ -53,6 +53,7 @@ from workspace.selectors import (
     dimension_actions,
     filter_items,
     organization_actions,
+    round_action,
     workshop_deck,
 )
 
@@ -218,15 +219,7 @@ def action_create(request: HttpRequest, org_slug: str, code: str, dimension: str
 
 def _workshop_action(request, org_slug: str, code: str, action_code: str):
     assessment = _scored_assessment(request, org_slug, code)
-    action = (
-        ActionItem.objects.filter(session__assessment=assessment, code=action_code)
-        .select_related("dimension", "session")
-        .first()
-    )
-    if action is None:
-        raise Http404("No such action.")
-    action.session.assessment = assessment
-    return assessment, action
+    return assessment, round_action(assessment, action_code)
 
 
 def _after_action_change(request, assessment, action) -> HttpResponse:

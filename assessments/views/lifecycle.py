@@ -6,10 +6,14 @@ managed_assessment)
 a refusal (already deleted, workshop open, too late to undo) is a message, nothing changed.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from organizations.selectors import deleted_organizations_managed_by
@@ -114,6 +118,20 @@ def assessment_hold_view(request: HttpRequest, org_slug: str, code: str) -> Http
     return redirect("assessments:detail", org_slug=org_slug, code=code)
 
 
+@dataclass(frozen=True)
+class DeletedRow:
+    """One deleted round or organisation on a "Deleted …" page, with its undo form's URL."""
+
+    name: str
+    deleted_at: datetime
+    purged_on: datetime
+    restore_url: str
+
+
+def _deleted_row(name: str, deleted_at: datetime, restore_url: str) -> DeletedRow:
+    return DeletedRow(name, deleted_at, undo_deadline(deleted_at), restore_url)
+
+
 @login_required
 def deleted_assessments(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The organisation's rounds deleted in the last UNDO_DAYS, each with "Undo"."""
@@ -123,7 +141,12 @@ def deleted_assessments(request: HttpRequest, org_slug: str) -> HttpResponse:
     ).order_by("-deleted_at")
     ctx = {
         "organization": organization,
-        "rows": [(r, undo_deadline(r.deleted_at)) for r in rounds],
+        "rows": [
+            _deleted_row(
+                r.title, r.deleted_at, reverse("assessments:restore", args=[org_slug, r.code])
+            )
+            for r in rounds
+        ],
         "undo_days": UNDO_DAYS,
     }
     return render(request, "assessments/lifecycle/deleted_assessments.html", ctx)
@@ -178,7 +201,14 @@ def organization_delete_view(request: HttpRequest, org_slug: str) -> HttpRespons
 def deleted_organizations(request: HttpRequest) -> HttpResponse:
     organizations = deleted_organizations_managed_by(request.user).order_by("-deleted_at")
     ctx = {
-        "rows": [(o, undo_deadline(o.deleted_at)) for o in organizations],
+        "rows": [
+            _deleted_row(
+                o.name,
+                o.deleted_at,
+                reverse("lifecycle:restore_organization", kwargs={"org_slug": o.slug}),
+            )
+            for o in organizations
+        ],
         "undo_days": UNDO_DAYS,
     }
     return render(request, "assessments/lifecycle/deleted_organizations.html", ctx)

@@ -59,3 +59,8 @@ def deleted_organizations_managed_by(user) -> QuerySet[Organization]:
         return deleted
     memberships = Membership.objects.filter(user=user, role__in=MANAGER_ROLES)
     return deleted.filter(pk__in=memberships.values("organization_id"))
+
+
+def may_invite_admins(user, organization: Organization) -> bool:
+    """Only an organisation's admins (and site staff) may make someone else an admin."""
+    return role_in(user, organization) == Membership.Role.ADMIN

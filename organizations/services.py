@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -16,6 +17,7 @@ from .account_events import end_other_sessions
 from .audit import Action, audit_record
 from .emails import render_subject
 from .models import Membership, Organization, User
+from .selectors import may_invite_admins
 
 
 @transaction.atomic
@@ -45,7 +47,11 @@ def colleague_invite(*, organization, inviter, email, role, full_name="") -> Inv
 
     A new address gets an account without a password and a link to choose one (the password
     reset mechanism, valid PASSWORD_RESET_TIMEOUT); an existing member keeps their role.
+    Only an admin may invite an admin (ValidationError on `role`), whatever the caller: the
+    members page, the API.
     """
+    if role == Membership.Role.ADMIN and not may_invite_admins(inviter, organization):
+        raise ValidationError({"role": "Only an organisation admin may invite an admin."})
     user, created_user = User.objects.get_or_create(
         email__iexact=email, defaults={"email": email.lower(), "full_name": full_name}
     )

@@ -14,7 +14,7 @@ from .audit import client_ip
 from .forms import ColleagueInviteForm, OrganizationForm
 from .models import AuditEvent, Membership, fold_email
 from .ratelimit import Limit, limit_from_settings, rate_limit_exceeded
-from .selectors import managed_organization, organization_for_user, role_in
+from .selectors import managed_organization, may_invite_admins, organization_for_user
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -90,7 +90,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisation's members, and inviting a colleague (consultants and admins)."""
     organization = managed_organization(request.user, slug)
-    can_invite_admins = role_in(request.user, organization) == Membership.Role.ADMIN
+    can_invite_admins = may_invite_admins(request.user, organization)
     form = ColleagueInviteForm(request.POST or None, can_invite_admins=can_invite_admins)
     if request.method == "POST" and form.is_valid():
         outcome = services.colleague_invite(

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from alignment import charts, scoring
 from alignment.models import AlignmentResult
+from alignment.presentation import words
 from alignment.presentation.words import band_label, fixed
 from assessments.models import Assessment
 from assessments.selectors import questionnaire_layout
@@ -117,9 +118,7 @@ def _dimension_changes(previous: AlignmentResult, current: AlignmentResult):
 
 
 def _severity(row: dict) -> str:
-    if row["severity"]:
-        return scoring.SEVERITY_LABELS[row["severity"]]
-    return "Knowledge gap" if row["knowledge_gap"] else "Not compared"
+    return words.SEVERITY_WORDS[words.severity_key(row["severity"], row["knowledge_gap"])]
 
 
 def _item_changes(previous: AlignmentResult, current: AlignmentResult, texts: dict[str, str]):

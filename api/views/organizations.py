@@ -2,12 +2,10 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from organizations import services
 from organizations.models import Membership
-from organizations.selectors import role_in
 
 from ..access import api_managed_organization, api_organizations, api_visible_organization
 from ..pagination import ByName, NewestFirst
@@ -65,10 +63,6 @@ class MemberList(ApiView):
         serializer = MemberInviteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if data["role"] == Membership.Role.ADMIN and role_in(request.user, organization) != (
-            Membership.Role.ADMIN
-        ):
-            raise ValidationError({"role": "Only an organisation admin may invite an admin."})
         outcome = services.colleague_invite(organization=organization, inviter=request.user, **data)
         code = status.HTTP_200_OK if outcome.already_member else status.HTTP_201_CREATED
         return Response(MemberSerializer(outcome.membership).data, status=code)

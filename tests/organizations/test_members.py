@@ -98,3 +98,21 @@ def test_the_invitation_subject_is_unescaped_plain_text(
     with django_capture_on_commit_callbacks(execute=True):
         consultant_client.post(url, {"email": "new@example.com", "role": "consultant"})
     assert mail.outbox[0].subject == "Siobhán O'Brien added you to Smith & <Jones> on Parley"
+
+
+def test_the_invite_service_refuses_an_admin_from_a_consultant(organization, consultant, org_admin):
+    """The rule lives in the service, so every caller (page, API) keeps it."""
+    from django.core.exceptions import ValidationError
+
+    from organizations.services import colleague_invite
+
+    with pytest.raises(ValidationError) as refused:
+        colleague_invite(
+            organization=organization, inviter=consultant, email="x@example.test", role="admin"
+        )
+    assert "role" in refused.value.message_dict
+    assert not User.objects.filter(email="x@example.test").exists()
+    outcome = colleague_invite(
+        organization=organization, inviter=org_admin, email="y@example.test", role="admin"
+    )
+    assert outcome.membership.role == Membership.Role.ADMIN

@@ -58,6 +58,17 @@ def require_bank_editor(user) -> None:
         raise Http404("No such page.")
 
 
+BANK_EDITOR_SESSION_KEY = "parley_bank_editor"
+
+
+def remember_bank_editor(sender, request, user, **kwargs) -> None:
+    """At sign-in, note in the session whether to show the "Question banks" link: reading
+    the permission on every page would cost two queries a page. The pages themselves always
+    check the permission (require_bank_editor); a new grant shows from the next sign-in."""
+    if request is not None and hasattr(request, "session"):
+        request.session[BANK_EDITOR_SESSION_KEY] = may_edit_banks(user)
+
+
 def link_respondent(token: str) -> Respondent:
     """The executive a personal link belongs to; LinkError (unknown, tampered, revoked,
     expired) says why not, for the link's error page."""

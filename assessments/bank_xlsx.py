@@ -214,8 +214,8 @@ def _sheet(worksheet, spec: SheetSpec, report: _Report) -> Sheet | None:
             % {"rows": worksheet.max_row, "limit": MAX_ROWS},
         )
         return None
-    for merged in worksheet.merged_cells.ranges:
-        report.add(
+    for merged in worksheet.merged_cells.ranges:  # their hidden cells read as empty
+        report.add_fatal(
             spec.name,
             merged.min_row,
             str(merged.coord),

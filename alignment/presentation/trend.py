@@ -157,13 +157,7 @@ def _item_changes(previous, current, texts: dict[str, str], shared: set[str]):
                 direction=direction,
             )
         )
-    only_previous = sorted(before.keys() - shared, key=_natural)
-    only_current = sorted(after.keys() - shared, key=_natural)
-    return (
-        changes,
-        [(code, texts.get(code, "")) for code in only_previous],
-        [(code, texts.get(code, "")) for code in only_current],
-    )
+    return changes
 
 
 def _texts(previous: Assessment, current: Assessment) -> dict[str, str]:
@@ -241,15 +235,18 @@ def compare_rounds(
     before, after = previous.assessment, current.assessment
     texts = _texts(before, after) if texts is None else texts
     shared_only = before.questionnaire.slug != after.questionnaire.slug
+    codes = ({row["code"] for row in previous.items}, {row["code"] for row in current.items})
     if shared_only:
         shared = _same_wording(before, after)
         previous, current = _rescored(previous, shared), _rescored(current, shared)
     else:
-        shared = {row["code"] for row in previous.items} & {row["code"] for row in current.items}
+        shared = codes[0] & codes[1]
     old_index = previous.overall["alignment_index"]
     new_index = current.overall["alignment_index"]
     delta = _delta(old_index, new_index)
-    items, only_previous, only_current = _item_changes(previous, current, texts, shared)
+    items = _item_changes(previous, current, texts, shared)
+    only_previous = [(code, texts.get(code, "")) for code in sorted(codes[0] - shared, key=_natural)]
+    only_current = [(code, texts.get(code, "")) for code in sorted(codes[1] - shared, key=_natural)]
     dimensions = _dimension_changes(previous, current)
     names = {change.code: change.name for change in dimensions}
     svg = charts.trend_chart(

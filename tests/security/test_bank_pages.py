@@ -76,3 +76,13 @@ def test_which_organisations_used_a_bank_shows_only_the_viewers_own(
     assert other_organization.name not in html
     row = listing.content.decode().split('data-version="1"')[1].split("</tr>")[0]
     assert '<td class="text-end">1</td>' in row  # one round of ours, not three
+
+
+def test_the_menu_offers_the_banks_to_bank_editors_only(organization, consultant):
+    banks = reverse("banks:list")
+    editor, plain = Client(), Client()
+    editor.force_login(bank_editor(organization))
+    plain.force_login(consultant)
+    home = reverse("workspace:dashboard")
+    assert f'href="{banks}"' in editor.get(home).content.decode()
+    assert f'href="{banks}"' not in plain.get(home).content.decode()

@@ -536,10 +536,16 @@ def write_bank_xlsx(bank: BankData) -> bytes:
     scales = bank_scales(bank)
     _write_sheet(workbook, BANK, languages, [_bank_values(bank, raw, scales, languages)])
     _write_sheet(
-        workbook, SCALES, languages, [_scale_values(bank, c, a, languages) for c, a in scales.items()]
+        workbook,
+        SCALES,
+        languages,
+        [_scale_values(bank, c, a, languages) for c, a in scales.items()],
     )
     _write_sheet(
-        workbook, DIMENSIONS, languages, [_dimension_values(bank, d, languages) for d in bank.dimensions]
+        workbook,
+        DIMENSIONS,
+        languages,
+        [_dimension_values(bank, d, languages) for d in bank.dimensions],
     )
     _write_sheet(
         workbook,

@@ -5,8 +5,8 @@ from config.text import RefuseControlCharactersMixin
 
 from .bank_xlsx import MAX_BYTES as BANK_MAX_BYTES
 from .due_dates import clean_due_date_field
-from .question_bank import SHIPPED_SLUG
 from .models import Questionnaire
+from .question_bank import SHIPPED_SLUG
 
 
 class PublishedQuestionnaireField(forms.ModelChoiceField):

@@ -308,9 +308,7 @@ def _item(obj, fallback_where: str, scales: dict, problems: _Problems) -> ItemDa
         ceo_text=problems.run(_text, obj, "ceo_text", where, default=""),
         ciso_text=problems.run(_text, obj, "ciso_text", where, default=""),
         scale=scale,
-        anchors=tuple(str(label).strip() for label in anchors)
-        if isinstance(anchors, list)
-        else (),
+        anchors=tuple(str(label).strip() for label in anchors) if isinstance(anchors, list) else (),
         reverse=problems.run(_flag, obj, "reverse", where, default=False),
         references=problems.run(_strings, obj, "references", where, default=()),
         benchmarks=problems.run(_strings, obj, "benchmarks", where, default=()),

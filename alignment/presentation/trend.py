@@ -245,7 +245,9 @@ def compare_rounds(
     new_index = current.overall["alignment_index"]
     delta = _delta(old_index, new_index)
     items = _item_changes(previous, current, texts, shared)
-    only_previous = [(code, texts.get(code, "")) for code in sorted(codes[0] - shared, key=_natural)]
+    only_previous = [
+        (code, texts.get(code, "")) for code in sorted(codes[0] - shared, key=_natural)
+    ]
     only_current = [(code, texts.get(code, "")) for code in sorted(codes[1] - shared, key=_natural)]
     dimensions = _dimension_changes(previous, current)
     names = {change.code: change.name for change in dimensions}

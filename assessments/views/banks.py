@@ -76,9 +76,7 @@ def bank_list(request: HttpRequest) -> HttpResponse:
                     gettext("%(label)s is already published with this content; nothing changed.")
                     % {"label": questionnaire.label},
                 )
-            return redirect(
-                "banks:detail", bank=questionnaire.slug, version=questionnaire.version
-            )
+            return redirect("banks:detail", bank=questionnaire.slug, version=questionnaire.version)
     ctx = {
         "banks": _banks(bank_versions(request.user)),
         "form": form,
@@ -126,7 +124,9 @@ def bank_preview(request: HttpRequest, bank: str, version: int, role: str) -> Ht
     ]
     felt = None
     if questionnaire.has_felt:
-        felt = Felt(questionnaire.felt_text_for(role), questionnaire.felt_anchors, SavedFelt(None, False))
+        felt = Felt(
+            questionnaire.felt_text_for(role), questionnaire.felt_anchors, SavedFelt(None, False)
+        )
     ctx = {
         "questionnaire": questionnaire,
         "role": role,
@@ -149,9 +149,7 @@ def bank_publish(request: HttpRequest, bank: str, version: int) -> HttpResponse:
         questionnaire_publish(questionnaire=questionnaire)
         messages.success(
             request,
-            gettext(
-                "Published %(label)s. It will never change now; new rounds can choose it."
-            )
+            gettext("Published %(label)s. It will never change now; new rounds can choose it.")
             % {"label": questionnaire.label},
         )
     return redirect("banks:detail", bank=bank, version=version)

@@ -121,7 +121,7 @@ def _merge(wb):
 
 
 def _formula(wb):
-    wb["Items"]["C5"] = "=CONCAT(D5, \"!\")"
+    wb["Items"]["C5"] = '=CONCAT(D5, "!")'
 
 
 def _many_rows(wb):
@@ -159,13 +159,17 @@ def _bad_values(wb):
         ),
         (
             _merge,
-            ["Items, row 3, column C3:D3: merged cells are not allowed; unmerge them and fill "
-             "in each cell"],
+            [
+                "Items, row 3, column C3:D3: merged cells are not allowed; unmerge them and fill "
+                "in each cell"
+            ],
         ),
         (
             _formula,
-            ["Items, row 5, column C (ceo_text): a formula; type the value itself (formulas are "
-             "never evaluated)"],
+            [
+                "Items, row 5, column C (ceo_text): a formula; type the value itself (formulas are "
+                "never evaluated)"
+            ],
         ),
         (_many_rows, ["Items: 10001 rows; a sheet may have at most 2000"]),
         (
@@ -189,8 +193,15 @@ def _bad_values(wb):
             ],
         ),
     ],
-    ids=["wrong sheet", "merged cells", "formula", "10,000 rows", "duplicate code",
-         "no CEO or CISO wording", "bad values"],
+    ids=[
+        "wrong sheet",
+        "merged cells",
+        "formula",
+        "10,000 rows",
+        "duplicate code",
+        "no CEO or CISO wording",
+        "bad values",
+    ],
 )
 def test_a_broken_file_lists_every_problem_by_sheet_row_and_column(change, expected):
     assert sorted(_problems(_edit(_xlsx(), change))) == sorted(expected)
@@ -199,7 +210,7 @@ def test_a_broken_file_lists_every_problem_by_sheet_row_and_column(change, expec
 def test_a_formula_is_never_evaluated_even_with_a_cached_value():
     """A spreadsheet program stores a formula's last value beside it; we refuse the cell
     rather than trust or compute either."""
-    data = _edit(_xlsx(), lambda wb: wb["Bank"].__setitem__("C2", "=HYPERLINK(\"x\",\"y\")"))
+    data = _edit(_xlsx(), lambda wb: wb["Bank"].__setitem__("C2", '=HYPERLINK("x","y")'))
     assert _problems(data) == [
         "Bank, row 2, column C (title): a formula; type the value itself (formulas are never "
         "evaluated)"

@@ -165,7 +165,9 @@ def test_a_round_on_a_custom_bank_end_to_end(
     assert [row["code"] for row in result.items] == ["1.1", "2.1", "2.2"]
     assert result.overall["alignment_index"] == 50
 
-    page.goto(f"{base_url}/organisations/{organization.slug}/assessments/{assessment.code}/results/")
+    page.goto(
+        f"{base_url}/organisations/{organization.slug}/assessments/{assessment.code}/results/"
+    )
     main = page.locator("main")
     expect(main.locator("text=Ownership >> visible=true").first).to_be_visible()
     expect(main.locator("text=how far is shadow AI >> visible=true").first).to_be_visible()

@@ -29,6 +29,7 @@ from tests.factories import DEFAULT_PASSWORD, answer_all
 
 from .routes import (
     API,
+    BANK,
     CLASSIFIED,
     GET,
     LINK,
@@ -40,7 +41,6 @@ from .routes import (
     ROUTES,
     SHARED_KWARGS,
     SIGNED_IN,
-    BANK,
     STAFF,
     TENANT,
     admin_routes,

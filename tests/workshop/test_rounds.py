@@ -191,7 +191,9 @@ def test_rounds_on_different_banks_compare_only_the_items_they_share(
     first = scored_assessment(
         questionnaire, organization=organization, realistic=False, ceo=(4,), ciso=(2,)
     )
-    second = scored_assessment(custom, organization=organization, realistic=False, ceo=(3,), ciso=(2,))
+    second = scored_assessment(
+        custom, organization=organization, realistic=False, ceo=(3,), ciso=(2,)
+    )
 
     comparison = round_comparison(second, current_result(second))
 

@@ -17,6 +17,7 @@ from assessments.models import Questionnaire, Respondent
 from assessments.services import Person, assessment_create, assessment_open
 from organizations.models import Organization
 
+
 def _questionnaire(label: str | None) -> Questionnaire:
     """SLUG, SLUG:VERSION or SLUG@VERSION; without a label the latest published version of
     parley-genai (or, when it is not loaded, the latest published questionnaire)."""

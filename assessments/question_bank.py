@@ -35,7 +35,11 @@ class Problem:
     def __str__(self) -> str:
         if not self.field:
             return f"{self.where}: {self.reason}"
-        return f'{self.where}: field "{self.field}" {self.reason}'
+        return gettext('%(where)s: field "%(field)s" %(reason)s') % {
+            "where": self.where,
+            "field": self.field,
+            "reason": self.reason,
+        }
 
 
 class BankError(ValueError):
@@ -189,10 +193,12 @@ def _felt(raw: dict, scales: dict, problems: _Problems) -> FeltData | None:
         return None
     where = "felt question"
     if not isinstance(felt, dict):
-        _fail(where, "", "must be an object")
+        _fail(where, "", gettext("must be an object"))
     scale = problems.run(_text, felt, "scale", where, limit=10, default="")
     if scale and scales and scale not in scales:
-        problems.run(_fail, where, "scale", f'names unknown scale "{scale}"')
+        problems.run(
+            _fail, where, "scale", gettext('names unknown scale "%(scale)s"') % {"scale": scale}
+        )
     return FeltData(
         ceo_text=problems.run(_text, felt, "ceo_text", where, default=""),
         ciso_text=problems.run(_text, felt, "ciso_text", where, default=""),
@@ -211,32 +217,32 @@ def _text(obj: dict, name: str, where: str, *, required: bool = True, limit: int
     if value is None and not required:
         return ""
     if value is None:
-        _fail(where, name, "is missing")
+        _fail(where, name, gettext("is missing"))
     if not isinstance(value, str) or (required and not value.strip()):
-        _fail(where, name, "must be a non-empty string")
+        _fail(where, name, gettext("must be a non-empty string"))
     if len(value) > limit:
-        _fail(where, name, f"is longer than {limit} characters")
+        _fail(where, name, gettext("is longer than %(limit)d characters") % {"limit": limit})
     return value.strip()
 
 
 def _slug(raw: dict) -> str:
     slug = _text(raw, "slug", "bank", limit=80)
     if not _SLUG.match(slug):
-        _fail("bank", "slug", "must be lower-case letters, digits and hyphens")
+        _fail("bank", "slug", gettext("must be lower-case letters, digits and hyphens"))
     return slug
 
 
 def _version(raw: dict) -> int:
     version = raw.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        _fail("bank", "version", "must be a whole number >= 1")
+        _fail("bank", "version", gettext("must be a whole number >= 1"))
     return version
 
 
 def _scales(raw: dict, problems: _Problems) -> dict[str, tuple[str, ...]]:
     scales = raw.get("scales")
     if not isinstance(scales, dict) or not scales:
-        _fail("bank", "scales", "must be an object of scale code -> five labels")
+        _fail("bank", "scales", gettext("must be an object of scale code -> five labels"))
     valid = {}
     for code, labels in scales.items():
         if problems.run(_check_anchors, labels, f"scale {code}", "scales", default=False):
@@ -250,14 +256,14 @@ def _check_anchors(labels, where: str, name: str) -> bool:
         or len(labels) != ANCHOR_COUNT
         or not all(isinstance(label, str) and label.strip() for label in labels)
     ):
-        _fail(where, name, f"must be a list of {ANCHOR_COUNT} labels")
+        _fail(where, name, gettext("must be a list of %(count)d labels") % {"count": ANCHOR_COUNT})
     return True
 
 
 def _dimensions(raw: dict, scales: dict, problems: _Problems) -> tuple[DimensionData, ...]:
     dimensions = raw.get("dimensions")
     if not isinstance(dimensions, list) or not dimensions:
-        _fail("bank", "dimensions", "must be a non-empty list")
+        _fail("bank", "dimensions", gettext("must be a non-empty list"))
     parsed = tuple(
         d
         for index, obj in enumerate(dimensions, 1)
@@ -270,14 +276,14 @@ def _dimensions(raw: dict, scales: dict, problems: _Problems) -> tuple[Dimension
 
 def _dimension(obj, index: int, scales: dict, problems: _Problems) -> DimensionData:
     if not isinstance(obj, dict):
-        _fail(f"dimension #{index}", "", "must be an object")
+        _fail(f"dimension #{index}", "", gettext("must be an object"))
     code = obj.get("code")
     if not isinstance(code, str) or not _DIMENSION_CODE.match(code):
-        _fail(f"dimension #{index}", "code", "must look like D1")
+        _fail(f"dimension #{index}", "code", gettext("must look like D1"))
     where = f"dimension {code}"
     items = obj.get("items")
     if not isinstance(items, list) or not items:
-        problems.run(_fail, where, "items", "must be a non-empty list")
+        problems.run(_fail, where, "items", gettext("must be a non-empty list"))
         items = []
     parsed = (
         problems.run(_item, item, f"{where} item #{n}", scales, problems)
@@ -293,14 +299,16 @@ def _dimension(obj, index: int, scales: dict, problems: _Problems) -> DimensionD
 
 def _item(obj, fallback_where: str, scales: dict, problems: _Problems) -> ItemData:
     if not isinstance(obj, dict):
-        _fail(fallback_where, "", "must be an object")
+        _fail(fallback_where, "", gettext("must be an object"))
     code = obj.get("code")
     if not isinstance(code, str) or not _ITEM_CODE.match(code):
-        _fail(fallback_where, "code", "must look like 3.2")
+        _fail(fallback_where, "code", gettext("must look like 3.2"))
     where = f"item {code}"
     scale = problems.run(_text, obj, "scale", where, limit=10, default="")
     if scale and scales and scale not in scales:
-        problems.run(_fail, where, "scale", f'names unknown scale "{scale}"')
+        problems.run(
+            _fail, where, "scale", gettext('names unknown scale "%(scale)s"') % {"scale": scale}
+        )
     anchors = obj.get("anchors", list(scales.get(scale, ("-",) * ANCHOR_COUNT)))
     problems.run(_check_anchors, anchors, where, "anchors")
     return ItemData(
@@ -319,14 +327,14 @@ def _item(obj, fallback_where: str, scales: dict, problems: _Problems) -> ItemDa
 def _flag(obj: dict, name: str, where: str) -> bool:
     value = obj.get(name, False)
     if not isinstance(value, bool):
-        _fail(where, name, "must be true or false")
+        _fail(where, name, gettext("must be true or false"))
     return value
 
 
 def _strings(obj: dict, name: str, where: str) -> tuple[str, ...]:
     value = obj.get(name, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        _fail(where, name, "must be a list of strings")
+        _fail(where, name, gettext("must be a list of strings"))
     return tuple(v.strip() for v in value)
 
 
@@ -334,7 +342,7 @@ def _check_unique(codes: list[str], kind: str, problems: _Problems) -> None:
     seen = set()
     for code in codes:
         if code in seen:
-            problems.run(_fail, f"{kind} {code}", "code", "is used twice")
+            problems.run(_fail, f"{kind} {code}", "code", gettext("is used twice"))
         seen.add(code)
 
 

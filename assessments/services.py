@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 
 from config import handoffs
 from config.tasking import Sends
@@ -72,9 +73,11 @@ def questionnaire_import(*, bank: BankData) -> LoadOutcome:
         if _same_content(existing, bank):
             return LoadOutcome(existing, created=False)
         raise BankError(
-            f"{bank.slug}@{bank.version} is already published with different content; "
-            f"published versions are never modified. Give the changed bank a new version "
-            f"(e.g. {_next_version(bank.slug)})."
+            gettext(
+                "%(label)s is already published with different content; published versions "
+                "are never modified. Give the changed bank a new version (e.g. %(next)d)."
+            )
+            % {"label": f"{bank.slug}@{bank.version}", "next": _next_version(bank.slug)}
         )
     if existing is not None:
         existing.dimensions.all().delete()  # its questions go with them (no round uses a draft)

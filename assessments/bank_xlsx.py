@@ -232,9 +232,17 @@ def _sheet(worksheet, spec: SheetSpec, report: _Report) -> Sheet | None:
     sheet = Sheet(spec, headers, [])
     for cells in rows[1:]:
         values = {}
-        for header, cell in zip(headers, cells, strict=False):
+        for number, cell in enumerate(cells):
+            header = headers[number] if number < len(headers) else ""
             value = _cell_value(cell, sheet, header, report)
-            if header and value is not None:
+            if value is not None and not header:  # it would be lost: say so instead
+                report.add(
+                    spec.name,
+                    cell.row,
+                    get_column_letter(number + 1),
+                    gettext("a value in a column without a header"),
+                )
+            elif value is not None:
                 values[header] = value
         if values:
             sheet.rows.append(Row(cells[0].row, values))

@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from organizations.audit import Action, audit_record
+
 from ..access import require_bank_editor
 from ..bank_xlsx import write_bank_xlsx
 from ..forms import BankImportForm
@@ -62,6 +64,9 @@ def bank_list(request: HttpRequest) -> HttpResponse:
         else:
             questionnaire = outcome.questionnaire
             if outcome.created:
+                audit_record(
+                    action=Action.BANK_IMPORTED, request=request, target=questionnaire.label
+                )
                 messages.success(
                     request,
                     gettext(
@@ -147,6 +152,7 @@ def bank_publish(request: HttpRequest, bank: str, version: int) -> HttpResponse:
         messages.info(request, gettext("This version is already published."))
     else:
         questionnaire_publish(questionnaire=questionnaire)
+        audit_record(action=Action.BANK_PUBLISHED, request=request, target=questionnaire.label)
         messages.success(
             request,
             gettext("Published %(label)s. It will never change now; new rounds can choose it.")

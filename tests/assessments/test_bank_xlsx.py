@@ -23,6 +23,7 @@ from assessments.question_bank import (
 )
 from assessments.selectors import bank_from_questionnaire
 from assessments.services import questionnaire_import, questionnaire_load, questionnaire_publish
+from organizations.models import AuditEvent
 from tests.security.test_bank_pages import bank_editor
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +140,10 @@ def _no_wordings(wb):
     wb["Items"]["D9"] = None
 
 
+def _no_header(wb):
+    wb["Dimensions"]["F4"] = "a note"
+
+
 def _bad_values(wb):
     wb["Items"]["F2"] = "maybe"  # reverse
     wb["Items"]["A3"] = "D99"
@@ -183,6 +188,7 @@ def _bad_values(wb):
                 "Items, row 9, column D (ciso_text): is missing",
             ],
         ),
+        (_no_header, ["Dimensions, row 4, column F: a value in a column without a header"]),
         (
             _bad_values,
             [
@@ -200,6 +206,7 @@ def _bad_values(wb):
         "10,000 rows",
         "duplicate code",
         "no CEO or CISO wording",
+        "no header",
         "bad values",
     ],
 )
@@ -286,6 +293,12 @@ def test_an_upload_becomes_a_draft_that_is_edited_by_importing_again_then_publis
     assert client.post(reverse("banks:publish", kwargs=kwargs)).status_code == 302
     draft.refresh_from_db()
     assert draft.is_published
+    events = AuditEvent.objects.filter(target="custom-bank@1").order_by("pk")
+    assert list(events.values_list("action", flat=True)) == [
+        "bank_imported",
+        "bank_imported",
+        "bank_published",
+    ]
 
     # A published version never changes: a changed file is refused, with the next version.
     refused = _upload(client, _xlsx(_custom(title="Changed after publishing")))

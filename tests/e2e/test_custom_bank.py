@@ -175,3 +175,24 @@ def test_a_round_on_a_custom_bank_end_to_end(
     assert report is not None and report.status == Report.Status.READY
     # The one refused upload answers 400 (with its problems); nothing else failed.
     assert page.errors == [f"400 {base_url}/banks/"]
+
+
+def test_the_bank_pages_pass_axe(new_context, base_url, organization, axe_source, tmp_path):
+    from .test_accessibility import _violations
+
+    page = watch(new_context(bypass_csp=True).new_page())  # axe is injected as a script
+    path = tmp_path / "board-pulse.xlsx"
+    path.write_bytes(write_bank_xlsx(SMALL_BANK))
+    _sign_in(page, base_url, bank_editor(organization))
+    page.goto(base_url + "/banks/")
+    page.get_by_label("Bank file").set_input_files(str(path))
+    page.get_by_role("button", name="Check and import as a draft").click()
+    for address in (
+        "/banks/",
+        "/banks/board-pulse/1/",
+        "/banks/board-pulse/1/preview/ceo/",
+        "/banks/board-pulse/1/preview/ciso/",
+    ):
+        page.goto(base_url + address)
+        assert _violations(page, axe_source) == [], address
+    assert page.errors == []

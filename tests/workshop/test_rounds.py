@@ -210,3 +210,32 @@ def test_rounds_on_different_banks_compare_only_the_items_they_share(
     )
     html = consultant_client.get(url("trend", second)).content.decode()
     assert "data-shared-only" in html and f"only the {shared} items they share" in html
+
+
+def test_rounds_on_banks_that_share_no_item_say_so_and_show_no_figure(questionnaire, organization):
+    import dataclasses
+
+    from assessments.selectors import bank_from_questionnaire
+    from assessments.services import questionnaire_load
+
+    shipped = bank_from_questionnaire(questionnaire)
+    reworded = tuple(
+        dataclasses.replace(
+            d,
+            items=tuple(dataclasses.replace(i, ciso_text=f"New: {i.ciso_text}") for i in d.items),
+        )
+        for d in shipped.dimensions
+    )
+    other = dataclasses.replace(
+        shipped, slug="other-bank", title="Other", dimensions=reworded, content_hash="other"
+    )
+    custom = questionnaire_load(bank=other).questionnaire
+    scored_assessment(questionnaire, organization=organization, realistic=False)
+    second = scored_assessment(custom, organization=organization, realistic=False)
+
+    comparison = round_comparison(second, current_result(second))
+
+    assert comparison.shared_only and comparison.items == [] and comparison.dimensions == []
+    assert comparison.previous_index == comparison.current_index == "n/a"
+    assert len(comparison.only_previous) == len(comparison.only_current) == 44
+    assert "compares only the 0 items they share" in comparison.shared_note

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<slug:bank>/<int:version>/", views.bank_detail, name="detail"),
     path("<slug:bank>/<int:version>/preview/<str:role>/", views.bank_preview, name="preview"),
     path("<slug:bank>/<int:version>/publish/", views.bank_publish, name="publish"),
+    path("<slug:bank>/<int:version>/discard/", views.bank_discard, name="discard"),
     path("<slug:bank>/<int:version>/export.<str:fmt>", views.bank_export, name="export"),
 ]

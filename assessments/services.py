@@ -152,6 +152,16 @@ def _question(questionnaire, dimension, item, order) -> Question:
     )
 
 
+@transaction.atomic
+def questionnaire_discard(*, questionnaire: Questionnaire) -> None:
+    """Delete a draft with its dimensions and items. A published version is never deleted
+    (BankError); no round can be on a draft."""
+    locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if locked.is_published:
+        raise BankError(gettext("A published version is never deleted."))
+    locked.delete()
+
+
 # --- Assessments ------------------------------------------------------------------------
 
 

@@ -30,7 +30,7 @@ from ..selectors import (
     bank_versions,
     questionnaire_layout,
 )
-from ..services import questionnaire_import, questionnaire_publish
+from ..services import questionnaire_discard, questionnaire_import, questionnaire_publish
 from .items import Felt, Item
 
 _UNANSWERED = SavedAnswer(None, False, "")
@@ -80,6 +80,16 @@ def bank_list(request: HttpRequest) -> HttpResponse:
                     request,
                     gettext("%(label)s is already published with this content; nothing changed.")
                     % {"label": questionnaire.label},
+                )
+            if bank.translations:
+                # Until the bank models carry translations, say plainly that they are not kept.
+                messages.warning(
+                    request,
+                    gettext(
+                        "The file's translations (%(languages)s) were checked but are not "
+                        "stored yet: keep the file."
+                    )
+                    % {"languages": ", ".join(sorted(bank.translations))},
                 )
             return redirect("banks:detail", bank=questionnaire.slug, version=questionnaire.version)
     ctx = {
@@ -159,6 +169,23 @@ def bank_publish(request: HttpRequest, bank: str, version: int) -> HttpResponse:
             % {"label": questionnaire.label},
         )
     return redirect("banks:detail", bank=bank, version=version)
+
+
+@login_required
+@require_POST
+def bank_discard(request: HttpRequest, bank: str, version: int) -> HttpResponse:
+    """Delete a draft (a published version is never deleted)."""
+    require_bank_editor(request.user)
+    questionnaire = bank_version(bank, version)
+    label = questionnaire.label
+    try:
+        questionnaire_discard(questionnaire=questionnaire)
+    except BankError as error:
+        messages.error(request, str(error))
+        return redirect("banks:detail", bank=bank, version=version)
+    audit_record(action=Action.BANK_DISCARDED, request=request, target=label)
+    messages.success(request, gettext("The draft %(label)s is deleted.") % {"label": label})
+    return redirect("banks:list")
 
 
 @login_required

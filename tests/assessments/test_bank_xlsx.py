@@ -355,3 +355,40 @@ def test_the_json_validator_lists_every_problem_too(tmp_path):
     assert 'item 1.1: field "ceo_text" is missing' in message
     assert 'item 2.2: field "reverse" must be true or false' in message
     assert _counts() == (0, 0, 0)
+
+
+def test_a_draft_can_be_deleted_a_published_version_never(client, organization):
+    client.force_login(bank_editor(organization))
+    questionnaire_import(bank=_custom(slug="to-delete"))
+    published = questionnaire_publish(
+        questionnaire=questionnaire_import(bank=_custom(slug="kept")).questionnaire
+    )
+
+    gone = client.post(reverse("banks:discard", kwargs={"bank": "to-delete", "version": 1}))
+    kept = client.post(reverse("banks:discard", kwargs={"bank": "kept", "version": 1}))
+
+    assert gone.status_code == kept.status_code == 302
+    assert not Questionnaire.objects.filter(slug="to-delete").exists()
+    assert not Question.objects.filter(questionnaire__slug="to-delete").exists()
+    published.refresh_from_db()
+    assert published.is_published and published.questions.count() == 44
+    assert AuditEvent.objects.filter(action="bank_discarded", target="to-delete@1").exists()
+    assert not AuditEvent.objects.filter(action="bank_discarded", target="kept@1").exists()
+
+
+def test_an_import_with_translations_says_they_are_not_stored_yet(client, organization):
+    client.force_login(bank_editor(organization))
+    response = _upload(client, _xlsx(_custom(translations=GERMAN)), name="custom.xlsx")
+    page = client.get(response["Location"]).content.decode()
+    assert "The file&#x27;s translations (de) were checked but are not stored yet" in page
+
+
+def test_a_zip_bomb_is_refused_before_it_is_opened():
+    buffer = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
+    assert len(buffer.getvalue()) < MAX_BYTES
+    with pytest.raises(BankError, match="too large once unpacked"):
+        read_bank_xlsx(buffer.getvalue())

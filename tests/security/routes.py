@@ -300,6 +300,7 @@ BANK = {
     "banks:detail": View(),
     "banks:preview": View(),
     "banks:publish": View((POST,)),
+    "banks:discard": View((POST,)),
     "banks:export": View(),
 }
 BANK_KWARGS = {"bank": "parley-genai", "version": 1, "role": "ceo", "fmt": "xlsx"}

@@ -245,8 +245,10 @@ def compare_rounds(
     new_index = current.overall["alignment_index"]
     delta = _delta(old_index, new_index)
     items = _item_changes(previous, current, texts, shared)
+    # On another bank the same code may be worded otherwise: its own words, not this round's.
+    before_texts = _texts(before, before) if shared_only else texts
     only_previous = [
-        (code, texts.get(code, "")) for code in sorted(codes[0] - shared, key=_natural)
+        (code, before_texts.get(code, "")) for code in sorted(codes[0] - shared, key=_natural)
     ]
     only_current = [(code, texts.get(code, "")) for code in sorted(codes[1] - shared, key=_natural)]
     dimensions = _dimension_changes(previous, current)

@@ -203,6 +203,10 @@ def test_rounds_on_different_banks_compare_only_the_items_they_share(
     assert not set(d1_codes) & {i.code for i in comparison.items}
     assert [code for code, _ in comparison.only_previous] == d1_codes
     assert [code for code, _ in comparison.only_current] == d1_codes
+    assert comparison.only_previous[0][1] == first_topic.items[0].ceo_text.removeprefix(
+        "Reworded: "
+    )
+    assert comparison.only_current[0][1] == first_topic.items[0].ceo_text
     shared = 44 - len(d1_codes)
     assert comparison.shared_note == (
         "These rounds used different question banks (Parley GenAI alignment questionnaire and "

@@ -7,6 +7,9 @@ personal link may see goes through one of them.
 - `link_respondent` / `link_results_respondent`: "this personal link may see this" — a live
   link sees its own executive's questionnaire; the results and the report only once both
   executives have submitted (before that nothing of the other's answers shows).
+- `require_bank_editor`: "this user may import, preview and publish question banks" - site
+  staff, and anyone granted the permission `assessments.edit_banks` (through a group or on
+  their account). Anyone else gets a 404 for the bank pages.
 """
 
 from django.db.models import QuerySet
@@ -39,6 +42,33 @@ def managed_assessment(
     return assessment
 
 
+BANK_EDITOR_PERMISSION = "assessments.edit_banks"
+
+
+def may_edit_banks(user) -> bool:
+    """Site staff, and users with the bank-editor permission (who must be active)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_staff or user.has_perm(BANK_EDITOR_PERMISSION)
+
+
+def require_bank_editor(user) -> None:
+    """Http404 for anyone who may not edit banks: the pages look as if they did not exist."""
+    if not may_edit_banks(user):
+        raise Http404("No such page.")
+
+
+BANK_EDITOR_SESSION_KEY = "parley_bank_editor"
+
+
+def remember_bank_editor(sender, request, user, **kwargs) -> None:
+    """At sign-in, note in the session whether to show the "Question banks" link: reading
+    the permission on every page would cost two queries a page. The pages themselves always
+    check the permission (require_bank_editor); a new grant shows from the next sign-in."""
+    if request is not None and hasattr(request, "session"):
+        request.session[BANK_EDITOR_SESSION_KEY] = may_edit_banks(user)
+
+
 def link_respondent(token: str) -> Respondent:
     """The executive a personal link belongs to; LinkError (unknown, tampered, revoked,
     expired) says why not, for the link's error page."""
@@ -69,11 +99,14 @@ def link_results_respondent(token: str) -> Respondent:
 
 
 __all__ = [
+    "BANK_EDITOR_PERMISSION",
     "LinkError",
     "ResultsNotShared",
     "link_respondent",
     "link_results_respondent",
     "managed_assessment",
     "managed_organization",
+    "may_edit_banks",
+    "require_bank_editor",
     "results_shared",
 ]

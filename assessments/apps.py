@@ -6,6 +6,10 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Questionnaires and assessments"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import access
         from . import logging as token_logging
 
         token_logging.install()
+        user_logged_in.connect(access.remember_bank_editor, dispatch_uid="bank_editor_nav")

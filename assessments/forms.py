@@ -1,20 +1,36 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from config.text import RefuseControlCharactersMixin
 
+from .bank_xlsx import MAX_BYTES as BANK_MAX_BYTES
 from .due_dates import clean_due_date_field
 from .models import Questionnaire
+from .question_bank import SHIPPED_SLUG
 
 
 class PublishedQuestionnaireField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Questionnaire) -> str:
-        return f"{obj.title} (version {obj.version})"
+        return _("%(title)s (%(slug)s, version %(version)s)") % {
+            "title": obj.title,
+            "slug": obj.slug,
+            "version": obj.version,
+        }
 
 
 def published_questionnaires():
     return Questionnaire.objects.filter(published_at__isnull=False).order_by(
         "-published_at", "slug", "-version"
     )
+
+
+def default_questionnaire() -> Questionnaire | None:
+    """What a new round is on unless someone chooses: the latest published version of the
+    shipped bank (an imported bank is there to be chosen, never a surprise default), or,
+    when that is not loaded, the latest published questionnaire."""
+    published = published_questionnaires()
+    shipped = published.filter(slug=SHIPPED_SLUG).order_by("-version").first()
+    return shipped or published.first()
 
 
 class AssessmentCreateForm(RefuseControlCharactersMixin, forms.Form):
@@ -25,7 +41,11 @@ class AssessmentCreateForm(RefuseControlCharactersMixin, forms.Form):
     questionnaire = PublishedQuestionnaireField(
         queryset=Questionnaire.objects.none(),
         empty_label=None,
-        help_text="The latest published version is selected.",
+        label=_("Question bank"),
+        help_text=_(
+            "The latest version of Parley's own bank is selected; banks imported by a bank "
+            "editor are listed too."
+        ),
     )
     due_date = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -41,7 +61,7 @@ class AssessmentCreateForm(RefuseControlCharactersMixin, forms.Form):
         super().__init__(*args, **kwargs)
         queryset = published_questionnaires()
         self.fields["questionnaire"].queryset = queryset
-        self.fields["questionnaire"].initial = queryset.first()
+        self.fields["questionnaire"].initial = default_questionnaire()
 
     def clean_due_date(self):
         return clean_due_date_field(self.cleaned_data["due_date"])
@@ -69,3 +89,24 @@ class RevokeForm(forms.Form):
         label="Email a new link now",
         help_text="Without it, the executive has no working link until you resend one.",
     )
+
+
+class BankImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Bank file"),
+        help_text=_(
+            "An XLSX spreadsheet in Parley's bank layout (export a bank to start from one) "
+            "or a JSON bank file; at most 5 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.json"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".json")):
+            raise forms.ValidationError(_("Choose an .xlsx or a .json file."))
+        if upload.size > BANK_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB.") % {"limit": BANK_MAX_BYTES // 2**20}
+            )
+        return upload

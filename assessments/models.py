@@ -54,6 +54,8 @@ class Questionnaire(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["slug", "version"], name="unique_questionnaire_version")
         ]
+        # Bank editors (docs/question-banks.md): grant it through a group in the admin.
+        permissions = [("edit_banks", "Can import, preview and publish question banks")]
 
     def __str__(self):
         return f"{self.title} ({self.slug}@{self.version})"

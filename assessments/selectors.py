@@ -9,14 +9,17 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from organizations.selectors import organizations_managed_by
+
 from . import linksql
 from .errors import LinkError
 from .models import Answer, Assessment, Dimension, Invitation, Question, Questionnaire, Respondent
+from .question_bank import BankData, DimensionData, FeltData, ItemData
 from .tokens import hash_token, looks_like_token
 
 # The shape of an item code ("4.2"): anything else is not looked up.
@@ -418,3 +421,86 @@ def respondent_status(respondent: Respondent, item_count: int, now=None) -> Resp
     if pending:
         return RespondentStatus("sending", "Invitation being sent", None, live)
     return RespondentStatus("not-invited", "Not invited yet")
+
+
+# --- Question banks -----------------------------------------------------------------------
+
+
+def bank_from_questionnaire(questionnaire: Questionnaire) -> BankData:
+    """A stored bank as the files spell it (for exports and to compare with an import).
+    Two queries. Translations are read in once the models carry them."""
+    dimensions = Dimension.objects.filter(questionnaire=questionnaire).order_by("order")
+    questions = Question.objects.filter(questionnaire=questionnaire).order_by("order")
+    items_of: dict[int, list[ItemData]] = {}
+    for question in questions:
+        items_of.setdefault(question.dimension_id, []).append(
+            ItemData(
+                code=question.code,
+                ceo_text=question.ceo_text,
+                ciso_text=question.ciso_text,
+                scale=question.scale,
+                anchors=tuple(question.anchors),
+                reverse=question.reverse,
+                references=tuple(question.references),
+                benchmarks=tuple(question.benchmark_ids),
+                predict=question.predict,
+            )
+        )
+    felt = None
+    if questionnaire.has_felt:
+        felt = FeltData(
+            questionnaire.felt_ceo_text,
+            questionnaire.felt_ciso_text,
+            tuple(questionnaire.felt_anchors),
+        )
+    return BankData(
+        slug=questionnaire.slug,
+        version=questionnaire.version,
+        title=questionnaire.title,
+        description=questionnaire.description,
+        dimensions=tuple(
+            DimensionData(d.code, d.name, d.description, tuple(items_of.get(d.pk, ())))
+            for d in dimensions
+        ),
+        content_hash=questionnaire.content_hash,
+        felt=felt,
+    )
+
+
+def _live_rounds_in(organizations) -> Q:
+    return Q(
+        assessments__deleted_at__isnull=True,
+        assessments__organization__in=organizations,
+    )
+
+
+def bank_versions(user) -> QuerySet[Questionnaire]:
+    """Every bank version, newest first within a bank, with its item count and the number
+    of rounds on it that `user` may manage (only those: which organisations used a bank is
+    theirs to know)."""
+    managed = organizations_managed_by(user)
+    return Questionnaire.objects.annotate(
+        item_count=Count("questions", distinct=True),
+        visible_rounds=Count("assessments", filter=_live_rounds_in(managed), distinct=True),
+    ).order_by("slug", "-version")
+
+
+def bank_version(slug: str, version: int) -> Questionnaire:
+    try:
+        return Questionnaire.objects.get(slug=slug, version=version)
+    except Questionnaire.DoesNotExist:
+        raise Http404("No such question bank.") from None
+
+
+def bank_usage(user, questionnaire: Questionnaire) -> list[tuple[str, int]]:
+    """(organisation name, rounds) for the rounds on this bank version in the organisations
+    `user` may manage; nothing about anyone else's."""
+    rows = (
+        Assessment.objects.filter(
+            questionnaire=questionnaire, organization__in=organizations_managed_by(user)
+        )
+        .values("organization__name")
+        .annotate(rounds=Count("pk"))
+        .order_by("organization__name")
+    )
+    return [(row["organization__name"], row["rounds"]) for row in rows]

@@ -2,6 +2,7 @@
 `<noun>_<verb>` with keyword-only arguments. Invitations and reminders (the emails) are in
 assessments.invitations."""
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 
 from config import handoffs
 from config.tasking import Sends
@@ -28,7 +30,7 @@ from .models import (
     Respondent,
 )
 from .question_bank import BankData, BankError
-from .selectors import ITEM_CODE, questionnaire_layout
+from .selectors import ITEM_CODE, bank_from_questionnaire, questionnaire_layout
 from .tokens import hash_token, looks_like_token
 
 COMMENT_MAX_LENGTH = 4000
@@ -42,37 +44,78 @@ class LoadOutcome:
 
 @transaction.atomic
 def questionnaire_load(*, bank: BankData) -> LoadOutcome:
-    """Create and publish the questionnaire described by `bank`.
+    """Create and publish the questionnaire described by `bank` (`load_question_bank`).
 
-    Idempotent: loading the same file again changes nothing. A published version is never
-    modified: a different file with the same slug and version is refused (BankError).
+    Idempotent: loading the same bank again changes nothing, whatever its file's format. A
+    published version is never modified: a different bank with the same slug and version is
+    refused (BankError). A draft of that version is replaced and published.
+    """
+    outcome = questionnaire_import(bank=bank)
+    if not outcome.created:
+        return outcome
+    return LoadOutcome(questionnaire_publish(questionnaire=outcome.questionnaire), created=True)
+
+
+@transaction.atomic
+def questionnaire_import(*, bank: BankData) -> LoadOutcome:
+    """Store `bank` as a draft: a new one, or in place of the draft of the same slug and
+    version (a draft is edited by importing it again). All or nothing.
+
+    A published version is never modified: importing the same content again changes nothing
+    (created=False); different content is refused (BankError) with the next free version.
     """
     existing = (
         Questionnaire.objects.select_for_update()
         .filter(slug=bank.slug, version=bank.version)
         .first()
     )
-    if existing is not None:
-        if existing.content_hash != bank.content_hash:
-            raise BankError(
-                f"{bank.slug}@{bank.version} is already published with different content; "
-                f"published versions are never modified. Give the changed bank a new version "
-                f"(e.g. {bank.version + 1})."
+    if existing is not None and existing.is_published:
+        if _same_content(existing, bank):
+            return LoadOutcome(existing, created=False)
+        raise BankError(
+            gettext(
+                "%(label)s is already published with different content; published versions "
+                "are never modified. Give the changed bank a new version (e.g. %(next)d)."
             )
-        return LoadOutcome(existing, created=False)
-    questionnaire = Questionnaire.objects.create(
-        slug=bank.slug,
-        version=bank.version,
-        title=bank.title,
-        description=bank.description,
-        content_hash=bank.content_hash,
-        published_at=timezone.now(),
-        felt_ceo_text=bank.felt.ceo_text if bank.felt else "",
-        felt_ciso_text=bank.felt.ciso_text if bank.felt else "",
-        felt_anchors=list(bank.felt.anchors) if bank.felt else [],
-    )
+            % {"label": f"{bank.slug}@{bank.version}", "next": _next_version(bank.slug)}
+        )
+    if existing is not None:
+        existing.dimensions.all().delete()  # its questions go with them (no round uses a draft)
+        questionnaire = existing
+    else:
+        questionnaire = Questionnaire(slug=bank.slug, version=bank.version)
+    questionnaire.title = bank.title
+    questionnaire.description = bank.description
+    questionnaire.content_hash = bank.content_hash
+    questionnaire.felt_ceo_text = bank.felt.ceo_text if bank.felt else ""
+    questionnaire.felt_ciso_text = bank.felt.ciso_text if bank.felt else ""
+    questionnaire.felt_anchors = list(bank.felt.anchors) if bank.felt else []
+    questionnaire.save()
     _create_dimensions(questionnaire, bank)
     return LoadOutcome(questionnaire, created=True)
+
+
+def _same_content(questionnaire: Questionnaire, bank: BankData) -> bool:
+    """Whether the stored bank says what `bank` says (the same file, or its XLSX spelling)."""
+    if questionnaire.content_hash == bank.content_hash:
+        return True
+    return bank_from_questionnaire(questionnaire) == dataclasses.replace(bank, translations={})
+
+
+def _next_version(slug: str) -> int:
+    versions = Questionnaire.objects.filter(slug=slug).values_list("version", flat=True)
+    return max(versions, default=0) + 1
+
+
+@transaction.atomic
+def questionnaire_publish(*, questionnaire: Questionnaire) -> Questionnaire:
+    """Publish a draft: from now on it never changes, and rounds may use it. Idempotent."""
+    locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if locked.published_at is None:
+        locked.published_at = timezone.now()
+        locked.save(update_fields=["published_at", "updated_at"])
+    questionnaire.published_at = locked.published_at
+    return locked
 
 
 def _create_dimensions(questionnaire: Questionnaire, bank: BankData) -> None:
@@ -107,6 +150,16 @@ def _question(questionnaire, dimension, item, order) -> Question:
         benchmark_ids=list(item.benchmarks),
         order=order,
     )
+
+
+@transaction.atomic
+def questionnaire_discard(*, questionnaire: Questionnaire) -> None:
+    """Delete a draft with its dimensions and items. A published version is never deleted
+    (BankError); no round can be on a draft."""
+    locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if locked.is_published:
+        raise BankError(gettext("A published version is never deleted."))
+    locked.delete()
 
 
 # --- Assessments ------------------------------------------------------------------------

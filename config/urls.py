@@ -47,6 +47,8 @@ urlpatterns = [
     # The practice's branding: /settings/branding/ (site staff) and the logo every page shows.
     path("", include("organizations.branding_urls")),
     path("organisations/<slug:org_slug>/assessments/", include("assessments.urls")),
+    # Question banks for bank editors: import, preview, publish, export (site-wide data).
+    path("banks/", include("assessments.bank_urls")),
     path("r/<str:token>/", include("assessments.respondent_urls")),
     path("deleted-organisations/", include("assessments.lifecycle_urls")),
     # The consultant's workspace and the results pages: dashboard, results, gap map, workshop,

@@ -180,6 +180,9 @@ class AuditEvent(models.Model):
         API_WRITE = "api_write", "Changed through the API"
         WEBHOOK_CHANGED = "webhook_changed", "Webhook endpoint changed"
         BRANDING_CHANGED = "branding_changed", "Branding changed"
+        BANK_IMPORTED = "bank_imported", "Question bank imported as a draft"
+        BANK_PUBLISHED = "bank_published", "Question bank published"
+        BANK_DISCARDED = "bank_discarded", "Question bank draft deleted"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)

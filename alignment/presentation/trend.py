@@ -5,12 +5,18 @@ created before it, that has a current result: rounds are the organisation's asse
 the order they were created (one CEO and one CISO per organisation). Dimensions and items are
 matched by code across questionnaire versions; an item that exists in only one of the two
 rounds is listed as such, never silently dropped.
+
+Two rounds on different banks (another slug) share only the items with the same code and
+the same CEO and CISO wording: both rounds are scored again on those items alone (by the
+scoring engine, so the figures mean what they always mean), every figure of the comparison
+is over them, and the comparison says so (`shared_only`).
 """
 
 import re
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 
 from alignment import charts, scoring
 from alignment.models import AlignmentResult
@@ -80,6 +86,9 @@ class Comparison:
     only_previous: list[tuple[str, str]] = field(default_factory=list)  # (code, wording)
     only_current: list[tuple[str, str]] = field(default_factory=list)
     trend_svg: SafeString = SafeString("")
+    # Rounds on different banks: every figure is over the items both share, and this says so.
+    shared_only: bool = False
+    shared_note: str = ""
 
 
 def _direction(delta: float | None) -> str:
@@ -121,11 +130,11 @@ def _severity(row: dict) -> str:
     return words.SEVERITY_WORDS[words.severity_key(row["severity"], row["knowledge_gap"])]
 
 
-def _item_changes(previous: AlignmentResult, current: AlignmentResult, texts: dict[str, str]):
+def _item_changes(previous, current, texts: dict[str, str], shared: set[str]):
     before = {row["code"]: row for row in previous.items}
     after = {row["code"]: row for row in current.items}
     changes = []
-    for code in sorted(before.keys() & after.keys(), key=_natural):
+    for code in sorted(shared, key=_natural):
         old, new = before[code], after[code]
         if old["abs_gap"] is None or new["abs_gap"] is None:
             direction = "none"
@@ -148,13 +157,7 @@ def _item_changes(previous: AlignmentResult, current: AlignmentResult, texts: di
                 direction=direction,
             )
         )
-    only_previous = sorted(before.keys() - after.keys(), key=_natural)
-    only_current = sorted(after.keys() - before.keys(), key=_natural)
-    return (
-        changes,
-        [(code, texts.get(code, "")) for code in only_previous],
-        [(code, texts.get(code, "")) for code in only_current],
-    )
+    return changes
 
 
 def _texts(previous: Assessment, current: Assessment) -> dict[str, str]:
@@ -165,6 +168,59 @@ def _texts(previous: Assessment, current: Assessment) -> dict[str, str]:
         for question in questionnaire_layout(assessment.questionnaire).questions:
             texts[question.code] = question.ceo_text
     return texts
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """A result's figures as compare_rounds reads them (a stored result, or one scored
+    again on the items two banks share)."""
+
+    assessment: Assessment
+    overall: dict
+    dimensions: list
+    items: list
+
+
+def _same_wording(previous: Assessment, current: Assessment) -> set[str]:
+    """The item codes two banks share: the same code worded the same for both executives."""
+    words = [
+        {q.code: (q.ceo_text, q.ciso_text) for q in questionnaire_layout(a.questionnaire).questions}
+        for a in (previous, current)
+    ]
+    return {code for code, wording in words[0].items() if words[1].get(code) == wording}
+
+
+def _rescored(result: AlignmentResult, shared: set[str]) -> _Figures:
+    """The result scored again on the shared items alone, from its own stored answers."""
+    rows = [row for row in result.items if row["code"] in shared]
+    used = {row["dimension"] for row in rows}
+    dimensions = [
+        scoring.DimensionSpec(d["code"], d["name"]) for d in result.dimensions if d["code"] in used
+    ]
+    items = [scoring.ItemSpec(row["code"], row["dimension"], row["reverse"]) for row in rows]
+
+    def answers(side: str) -> dict:
+        return {
+            row["code"]: scoring.DONT_KNOW if row[f"{side}_dont_know"] else row[side]
+            for row in rows
+        }
+
+    data = scoring.score(dimensions, items, answers("ceo"), answers("ciso"))
+    return _Figures(result.assessment, data["overall"], data["dimensions"], data["items"])
+
+
+def _shared_note(previous: Assessment, current: Assessment, count: int) -> str:
+    return ngettext(
+        "These rounds used different question banks (%(previous)s and %(current)s): every "
+        "figure here compares only the %(count)d item they share.",
+        "These rounds used different question banks (%(previous)s and %(current)s): every "
+        "figure here compares only the %(count)d items they share.",
+        count,
+    ) % {
+        "previous": previous.questionnaire.title,
+        "current": current.questionnaire.title,
+        "count": count,
+    }
 
 
 def _label(assessment: Assessment) -> str:
@@ -178,10 +234,23 @@ def compare_rounds(
     query when not given. `previous.assessment` and `current.assessment` should be loaded."""
     before, after = previous.assessment, current.assessment
     texts = _texts(before, after) if texts is None else texts
+    shared_only = before.questionnaire.slug != after.questionnaire.slug
+    codes = ({row["code"] for row in previous.items}, {row["code"] for row in current.items})
+    if shared_only:
+        shared = _same_wording(before, after)
+        previous, current = _rescored(previous, shared), _rescored(current, shared)
+    else:
+        shared = codes[0] & codes[1]
     old_index = previous.overall["alignment_index"]
     new_index = current.overall["alignment_index"]
     delta = _delta(old_index, new_index)
-    items, only_previous, only_current = _item_changes(previous, current, texts)
+    items = _item_changes(previous, current, texts, shared)
+    # On another bank the same code may be worded otherwise: its own words, not this round's.
+    before_texts = _texts(before, before) if shared_only else texts
+    only_previous = [
+        (code, before_texts.get(code, "")) for code in sorted(codes[0] - shared, key=_natural)
+    ]
+    only_current = [(code, texts.get(code, "")) for code in sorted(codes[1] - shared, key=_natural)]
     dimensions = _dimension_changes(previous, current)
     names = {change.code: change.name for change in dimensions}
     svg = charts.trend_chart(
@@ -206,6 +275,8 @@ def compare_rounds(
         only_current=only_current,
         # alignment.charts escapes every label it draws.
         trend_svg=mark_safe(svg),  # nosec B308 B703
+        shared_only=shared_only,
+        shared_note=_shared_note(before, after, len(shared)) if shared_only else "",
     )
 
 

@@ -12,7 +12,7 @@ from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from assessments.forms import published_questionnaires
+from assessments.forms import default_questionnaire, published_questionnaires
 from assessments.invitations import (
     LINK_STATUSES,
     ReminderRefused,
@@ -71,7 +71,7 @@ class AssessmentFilter(django_filters.FilterSet):
 def _questionnaire(label: str | None):
     published = published_questionnaires()
     if not label:
-        found = published.first()
+        found = default_questionnaire()
     else:
         slug, _, version = label.partition("@")
         found = published.filter(slug=slug)

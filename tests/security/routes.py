@@ -19,6 +19,10 @@ below, or `test_every_url_pattern_is_classified` fails until someone decides wha
 - STAFF: site settings for site staff (is_staff) only, no tenant object: everyone else who
   is signed in gets a 404, the anonymous a redirect to sign-in.
 
+- BANK: the question-bank pages (site-wide data) for bank editors: site staff and holders
+  of the permission assessments.edit_banks; everyone else who is signed in gets a 404, the
+  anonymous a redirect to sign-in (tests/security/test_bank_pages.py).
+
 Everything under admin/ is the Django admin: staff only.
 """
 
@@ -291,7 +295,17 @@ STAFF = {
     "branding:reset": View((POST,)),
 }
 
-CLASSIFIED = {**PUBLIC, **SIGNED_IN, **TENANT, **LINK, **OWN, **API, **STAFF}
+BANK = {
+    "banks:list": View((GET, POST)),
+    "banks:detail": View(),
+    "banks:preview": View(),
+    "banks:publish": View((POST,)),
+    "banks:discard": View((POST,)),
+    "banks:export": View(),
+}
+BANK_KWARGS = {"bank": "parley-genai", "version": 1, "role": "ceo", "fmt": "xlsx"}
+
+CLASSIFIED = {**PUBLIC, **SIGNED_IN, **TENANT, **LINK, **OWN, **API, **STAFF, **BANK}
 
 
 def routes_in(table: dict) -> list[Route]:

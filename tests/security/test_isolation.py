@@ -29,6 +29,7 @@ from tests.factories import DEFAULT_PASSWORD, answer_all
 
 from .routes import (
     API,
+    BANK,
     CLASSIFIED,
     GET,
     LINK,
@@ -94,7 +95,7 @@ def test_every_url_pattern_is_classified():
     )
     stale = sorted(CLASSIFIED.keys() - names)
     assert not stale, f"tests/security/routes.py lists views that no longer exist: {stale}"
-    tables = (PUBLIC, SIGNED_IN, TENANT, LINK, OWN, API, STAFF)
+    tables = (PUBLIC, SIGNED_IN, TENANT, LINK, OWN, API, STAFF, BANK)
     assert sum(len(t) for t in tables) == len(CLASSIFIED), "a view is in two tables"
 
 

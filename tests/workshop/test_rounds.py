@@ -160,3 +160,86 @@ def test_an_unscored_round_cannot_be_followed(consultant_client, questionnaire, 
         url("next_round", pending), {"title": "Next", "due_date": soon().isoformat()}
     )
     assert "once this one is scored" in response.content.decode()
+
+
+def test_rounds_on_different_banks_compare_only_the_items_they_share(
+    consultant_client, questionnaire, organization
+):
+    """Another bank that rewords topic D1: its items are not shared, so every figure of the
+    comparison leaves them out, and the page says so."""
+    import dataclasses
+
+    from assessments.selectors import bank_from_questionnaire
+    from assessments.services import questionnaire_load
+
+    shipped = bank_from_questionnaire(questionnaire)
+    first_topic = dataclasses.replace(
+        shipped.dimensions[0],
+        items=tuple(
+            dataclasses.replace(item, ceo_text=f"Reworded: {item.ceo_text}")
+            for item in shipped.dimensions[0].items
+        ),
+    )
+    other = dataclasses.replace(
+        shipped,
+        slug="custom-bank",
+        title="Custom bank",
+        dimensions=(first_topic, *shipped.dimensions[1:]),
+        content_hash="custom",
+    )
+    custom = questionnaire_load(bank=other).questionnaire
+    first = scored_assessment(
+        questionnaire, organization=organization, realistic=False, ceo=(4,), ciso=(2,)
+    )
+    second = scored_assessment(
+        custom, organization=organization, realistic=False, ceo=(3,), ciso=(2,)
+    )
+
+    comparison = round_comparison(second, current_result(second))
+
+    d1_codes = [item.code for item in first_topic.items]
+    assert comparison.previous == first and comparison.shared_only
+    assert "D1" not in [d.code for d in comparison.dimensions]
+    assert not set(d1_codes) & {i.code for i in comparison.items}
+    assert [code for code, _ in comparison.only_previous] == d1_codes
+    assert [code for code, _ in comparison.only_current] == d1_codes
+    assert comparison.only_previous[0][1] == first_topic.items[0].ceo_text.removeprefix(
+        "Reworded: "
+    )
+    assert comparison.only_current[0][1] == first_topic.items[0].ceo_text
+    shared = 44 - len(d1_codes)
+    assert comparison.shared_note == (
+        "These rounds used different question banks (Parley GenAI alignment questionnaire and "
+        f"Custom bank): every figure here compares only the {shared} items they share."
+    )
+    html = consultant_client.get(url("trend", second)).content.decode()
+    assert "data-shared-only" in html and f"only the {shared} items they share" in html
+
+
+def test_rounds_on_banks_that_share_no_item_say_so_and_show_no_figure(questionnaire, organization):
+    import dataclasses
+
+    from assessments.selectors import bank_from_questionnaire
+    from assessments.services import questionnaire_load
+
+    shipped = bank_from_questionnaire(questionnaire)
+    reworded = tuple(
+        dataclasses.replace(
+            d,
+            items=tuple(dataclasses.replace(i, ciso_text=f"New: {i.ciso_text}") for i in d.items),
+        )
+        for d in shipped.dimensions
+    )
+    other = dataclasses.replace(
+        shipped, slug="other-bank", title="Other", dimensions=reworded, content_hash="other"
+    )
+    custom = questionnaire_load(bank=other).questionnaire
+    scored_assessment(questionnaire, organization=organization, realistic=False)
+    second = scored_assessment(custom, organization=organization, realistic=False)
+
+    comparison = round_comparison(second, current_result(second))
+
+    assert comparison.shared_only and comparison.items == [] and comparison.dimensions == []
+    assert comparison.previous_index == comparison.current_index == "n/a"
+    assert len(comparison.only_previous) == len(comparison.only_current) == 44
+    assert "compares only the 0 items they share" in comparison.shared_note

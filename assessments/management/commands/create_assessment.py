@@ -11,13 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessments.forms import published_questionnaires
+from assessments.forms import default_questionnaire, published_questionnaires
 from assessments.invitations import link_issue, respondent_url
 from assessments.models import Questionnaire, Respondent
 from assessments.services import Person, assessment_create, assessment_open
 from organizations.models import Organization
-
-DEFAULT_SLUG = "parley-genai"
 
 
 def _questionnaire(label: str | None) -> Questionnaire:
@@ -25,9 +23,7 @@ def _questionnaire(label: str | None) -> Questionnaire:
     parley-genai (or, when it is not loaded, the latest published questionnaire)."""
     published = published_questionnaires()
     if not label:
-        questionnaire = (
-            published.filter(slug=DEFAULT_SLUG).order_by("-version").first() or published.first()
-        )
+        questionnaire = default_questionnaire()
         if questionnaire is None:
             raise CommandError("No published questionnaire: run load_question_bank first.")
         return questionnaire

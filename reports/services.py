@@ -358,8 +358,8 @@ def reports_sweep(*, now=None) -> dict[str, int]:
     * pending reports older than a grace period (their render message was lost): re-enqueued;
     * rendering claims older than the hard time limit (a killed worker): re-enqueued, and the
       render takes the claim over;
-    * current results with no report for the answers they scored (the request after scoring
-      was lost): requested.
+    * current results with no full report for the answers they scored (the request after
+      scoring was lost): requested.
 
     A failed report is left for the consultant to re-render: a render that fails every time
     must not be retried for ever. Idempotent: a render that turns up twice finds it claimed.
@@ -374,8 +374,10 @@ def reports_sweep(*, now=None) -> dict[str, int]:
     lost = list(lost)
     for report_id in lost:
         enqueue_on_commit(render_report, report_id)
+    # The full report is the one every result must have (a board brief made by hand for the
+    # same answers does not stand in for it).
     reported = Report.objects.filter(
-        result=OuterRef("pk"), result_digest=OuterRef("answers_digest")
+        result=OuterRef("pk"), result_digest=OuterRef("answers_digest"), pack=Report.Pack.FULL
     )
     unreported = list(
         AlignmentResult.objects.filter(

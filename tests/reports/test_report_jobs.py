@@ -380,6 +380,15 @@ def test_the_sweeper_recovers_lost_renders_and_missing_reports(
     )
 
 
+def test_the_sweeper_asks_for_the_full_report_even_when_a_pack_was_rendered(result, stub):
+    """A board brief made by hand does not stand in for the full report a result must have."""
+    board = report_request(assessment=result.assessment, options=RenderOptions.build("board"))
+    report_render(report_id=board.pk)
+    found = reports_sweep(now=timezone.now() + timedelta(minutes=10))
+    assert found == {"renders": 0, "requested": 1}
+    assert Report.objects.filter(result=result, pack="full").exists()
+
+
 def test_the_sweeper_leaves_fresh_work_alone(pending, stub):
     assert sweep_reports.delay().get() == {"renders": 0, "requested": 0}
     assert Report.objects.get(pk=pending.pk).status == Report.Status.PENDING

@@ -34,7 +34,15 @@ WIDEST_GAPS = 3
 # The board brief lists the dimensions that moved most since the last round, no more.
 BOARD_TREND_DIMENSIONS = 3
 # A one-pager lists at most this many blind spots and knowledge gaps (a page is a page).
-EXECUTIVE_LIST_MAX = 4
+EXECUTIVE_LIST_MAX = 3
+# The board brief and the one-pagers keep their page count whatever was typed: a comment is
+# cut at this length (the full report has it whole) and the actions listed are capped.
+BRIEF_COMMENT_CHARS = 300
+BRIEF_ACTION_CHARS = 200
+BOARD_ACTIONS_MAX = 10
+EXECUTIVE_COMMENT_CHARS = 110
+EXECUTIVE_ACTION_CHARS = 100
+EXECUTIVE_ACTIONS_MAX = 3
 # Two rows whose comments total this much are still well under half a page tall.
 KEEP_TOGETHER_MAX_COMMENT_CHARS = 1200
 
@@ -218,8 +226,12 @@ def _board(ctx: dict, view: RoundView) -> dict:
             (c for c in trend.dimensions if c.direction in ("up", "down")),
             key=lambda c: -abs(float(c.delta.replace(words.MINUS, "-"))),
         )[:BOARD_TREND_DIMENSIONS]
+    actions = [row for row in ctx["actions"] if row["kind"] == "action"]
     return {
-        "board_actions": [row for row in ctx["actions"] if row["kind"] == "action"],
+        "board_actions": actions[:BOARD_ACTIONS_MAX],
+        "actions_more": max(0, len(actions) - BOARD_ACTIONS_MAX),
+        "comment_limit": BRIEF_COMMENT_CHARS,
+        "action_limit": BRIEF_ACTION_CHARS,
         "trend_moved": moved,
     }
 
@@ -252,6 +264,11 @@ def _executive(ctx: dict, view: RoundView, role: str) -> dict:
     blind_spots = []
     if perception is not None:
         blind_spots = [item for item, who in perception.blind_spots if who == role]
+    mine = [
+        row
+        for row in ctx["actions"]
+        if row["kind"] == "action" and row["owner_role"] in (role, "both")
+    ]
     return {
         "role": role,
         "role_label": words.ROLE_LABELS[role],
@@ -278,11 +295,10 @@ def _executive(ctx: dict, view: RoundView, role: str) -> dict:
             for item in view.items
             if item.knowledge_gap in (role, "both")
         ][:EXECUTIVE_LIST_MAX],
-        "my_actions": [
-            row
-            for row in ctx["actions"]
-            if row["kind"] == "action" and row["owner_role"] in (role, "both")
-        ],
+        "my_actions": mine[:EXECUTIVE_ACTIONS_MAX],
+        "actions_more": max(0, len(mine) - EXECUTIVE_ACTIONS_MAX),
+        "comment_limit": EXECUTIVE_COMMENT_CHARS,
+        "action_limit": EXECUTIVE_ACTION_CHARS,
     }
 
 

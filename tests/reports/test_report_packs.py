@@ -279,3 +279,35 @@ def test_a_render_in_another_language_is_made_in_that_language(questionnaire):
     html = build_html(result, options=RenderOptions.build("ceo", language="de"))
     assert '<html lang="de">' in html
     assert '<html lang="en-GB">' in build_html(result, options=RenderOptions.build("ceo"))
+
+
+# --- whatever was typed ---------------------------------------------------------------------
+
+
+def test_the_briefs_keep_their_page_count_with_the_longest_comments_and_many_actions(
+    questionnaire,
+):
+    """Comments of 4,000 characters on every answer and fifteen actions of 1,000 characters
+    each, on A4 and on Letter: the board brief stays within two pages and a one-pager on
+    one; what was cut says where the rest is."""
+    from tests.factories import scored_assessment
+
+    assessment = scored_assessment(questionnaire)
+    Answer.objects.filter(respondent__assessment=assessment).update(comment="Long. " * 666)
+    session = WorkshopSessionFactory(assessment=assessment)
+    dimension = questionnaire.dimensions.order_by("order").first()
+    for _ in range(15):
+        ActionItemFactory(
+            session=session, dimension=dimension, owner_role="both", description="Do. " * 250
+        )
+    result = assessment.results.get()
+    for size in ("A4", "Letter"):  # Letter is 17.6 mm shorter
+        board = render_pdf(
+            result, page_size=size, options=RenderOptions.build("board", include_comments=True)
+        )
+        assert board.pages <= 2, size
+        assert "And 5 more actions in the full report." in pdftools.text(board.pdf)
+        for role in ("ceo", "ciso"):
+            one_pager = render_pdf(result, page_size=size, options=RenderOptions.build(role))
+            assert one_pager.pages == 1, (role, size)
+            assert "Your actions and 12 more in the full report" in pdftools.text(one_pager.pdf)

@@ -117,10 +117,16 @@ class NextRoundSerializer(serializers.Serializer):
 
 
 class ReportSerializer(serializers.ModelSerializer):
+    # A plain string: the languages offered follow settings.LANGUAGES, not the API's schema.
+    language = serializers.CharField(read_only=True)
+
     class Meta:
         model = Report
         fields = [
             "code",
+            "pack",
+            "include_comments",
+            "language",
             "status",
             "pages",
             "render_ms",
@@ -129,6 +135,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "created_at",
             "rendered_at",
         ]
+        read_only_fields = ["pack", "include_comments"]
 
 
 class PositionSerializer(serializers.Serializer):

@@ -7,6 +7,10 @@ It prints:
   cold render - imports, font discovery - is printed apart);
 * the app's own share of it: building the HTML (queries, scoring data, SVG charts, template),
   timed apart from WeasyPrint's parse, layout and PDF writing;
+* each pack's median (full report, board brief, the CEO's and the CISO's one-pagers) over
+  the same number of runs, with its CPU time (steadier than wall time on a shared machine),
+  its page count and its target; with BENCH_REPORT_OUT set to a
+  folder, one PDF of each pack is written there (to look at the pages);
 * the peak memory (RSS high-water mark) of a separate process that sets Django up and renders
   the report once, read with ``resource.getrusage(RUSAGE_CHILDREN)`` after it exits.
 
@@ -22,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 RUNS = 7
 TARGET_MEDIAN_S = 2.0
+# Issue #16: each pack's median render time on the 2-core development machine.
+PACK_TARGETS_S = {"full": 1.5, "board": 0.5, "ceo": 0.3, "ciso": 0.3}
 TARGET_APP_SHARE = 0.15
 TARGET_PEAK_MB = 300
 
@@ -146,6 +153,34 @@ def _run(database: str, vendor: str) -> None:
         f"app share < {TARGET_APP_SHARE:.0%} {_verdict(share < TARGET_APP_SHARE)}, "
         f"peak < {TARGET_PEAK_MB} MB {_verdict(peak_mb < TARGET_PEAK_MB)}"
     )
+    _packs(result_id)
+
+
+def _packs(result_id: int) -> None:
+    """Each pack's median over RUNS renders (after one warm-up render of each)."""
+    from alignment.models import AlignmentResult
+    from reports.packs import RenderOptions
+    from reports.rendering import render_pdf
+
+    out = os.environ.get("BENCH_REPORT_OUT")
+    for pack, target in PACK_TARGETS_S.items():
+        options = RenderOptions.build(pack)
+        first = render_pdf(AlignmentResult.objects.get(pk=result_id), options=options)
+        if out:
+            Path(out, f"{pack}.pdf").write_bytes(first.pdf)
+        walls, cpus = [], []
+        for _ in range(RUNS):
+            cpu = time.process_time()
+            rendered = render_pdf(AlignmentResult.objects.get(pk=result_id), options=options)
+            cpus.append(time.process_time() - cpu)
+            walls.append(rendered.total_ms / 1000)
+        median_s = statistics.median(walls)
+        print(
+            f"report pack {pack}: median {median_s:.2f} s over {RUNS} renders "
+            f"(CPU {statistics.median(cpus):.2f} s), "
+            f"{first.pages} page{'s' if first.pages != 1 else ''}; "
+            f"target {target} s {_verdict(median_s <= target)}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Report
 
@@ -13,6 +14,9 @@ class ReportAdmin(admin.ModelAdmin):
         "organization",
         "assessment",
         "status",
+        "pack",
+        "include_comments",
+        "language",
         "pages",
         "render_ms",
         "page_size",
@@ -20,7 +24,7 @@ class ReportAdmin(admin.ModelAdmin):
         "created_at",
         "rendered_at",
     ]
-    list_filter = ["status", "page_size", "created_at"]
+    list_filter = ["status", "pack", "include_comments", "language", "page_size", "created_at"]
     list_select_related = ["assessment__organization"]
     search_fields = [
         "code",
@@ -32,7 +36,7 @@ class ReportAdmin(admin.ModelAdmin):
     ordering = ["-created_at"]
     readonly_fields = [field.name for field in Report._meta.fields if field.name not in ("id",)]
 
-    @admin.display(description="Organisation", ordering="assessment__organization__name")
+    @admin.display(description=_("Organisation"), ordering="assessment__organization__name")
     def organization(self, report: Report):
         return report.assessment.organization
 

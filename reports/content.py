@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from alignment import benchmarks, recommendations, scoring
+from alignment import benchmarks, recommendations
 from alignment.models import AlignmentResult
 from alignment.presentation import words
 from alignment.presentation.agreements import report_agreements
@@ -23,12 +24,25 @@ from alignment.presentation.trend import round_comparison
 from assessments.models import Assessment
 
 from .layout import dimensions_moved_whole
+from .packs import RenderOptions
 
 # The benchmark and recommendation files are written for the items and dimensions of the
 # default question bank; another bank gets neither rather than figures tied to the wrong items.
 ADVISED_BANKS = frozenset({"parley-genai"})
 ROLES = ("ceo", "ciso")
 WIDEST_GAPS = 3
+# The board brief lists the dimensions that moved most since the last round, no more.
+BOARD_TREND_DIMENSIONS = 3
+# A one-pager lists at most this many blind spots and knowledge gaps (a page is a page).
+EXECUTIVE_LIST_MAX = 3
+# The board brief and the one-pagers keep their page count whatever was typed: a comment is
+# cut at this length (the full report has it whole) and the actions listed are capped.
+BRIEF_COMMENT_CHARS = 300
+BRIEF_ACTION_CHARS = 200
+BOARD_ACTIONS_MAX = 10
+EXECUTIVE_COMMENT_CHARS = 110
+EXECUTIVE_ACTION_CHARS = 100
+EXECUTIVE_ACTIONS_MAX = 3
 # Two rows whose comments total this much are still well under half a page tall.
 KEEP_TOGETHER_MAX_COMMENT_CHARS = 1200
 
@@ -69,12 +83,14 @@ def _placement_words(placement: Mapping) -> str:
     """Where one executive's answer falls against a survey figure, in words."""
     percent = placement["survey_percent"]
     if placement["in_share"] is True:
-        return f"Among the {_percent(percent)}"
+        return gettext("Among the %(percent)s") % {"percent": _percent(percent)}
     if placement["in_share"] is False:
-        return f"Among the other {_percent(100 - percent)}" if percent is not None else "Outside"
+        if percent is None:
+            return gettext("Outside")
+        return gettext("Among the other %(percent)s") % {"percent": _percent(100 - percent)}
     if placement["status"] == "dont_know":
-        return "Not placed: answered don't know"
-    return "Not placed: not answered"
+        return gettext("Not placed: answered don't know")
+    return gettext("Not placed: not answered")
 
 
 def _wording_compared(item: ItemView | None, placements: Sequence[Mapping]) -> str:
@@ -117,7 +133,7 @@ def _recommendations(dimension_rows: Sequence[Mapping]) -> list[dict]:
     known = recommendations.load_recommendations().dimensions
     found = recommendations.recommend([row for row in dimension_rows if row["code"] in known])
     for rec in found:
-        rec["direction_words"] = scoring.DIRECTION_LABELS.get(rec["direction"] or "", "")
+        rec["direction_words"] = words.direction_label(rec["direction"]) if rec["direction"] else ""
         rec["index"] = words.fixed(rec["alignment_index"])
     return found
 
@@ -127,29 +143,27 @@ def _knowledge_gap_side(items: Sequence[ItemView]) -> str:
     or both of them" when it differs from item to item."""
     sides = {item.knowledge_gap for item in items}
     if sides == {"ceo"}:
-        return "the CEO"
+        return gettext("the CEO")
     if sides == {"ciso"}:
-        return "the CISO"
+        return gettext("the CISO")
     if sides == {"both"}:
-        return "both of them"
-    return "one or both of them"
+        return gettext("both of them")
+    return gettext("one or both of them")
 
 
-def report_context(result: AlignmentResult, *, generated_at: datetime | None = None) -> dict:
-    """Everything the report template needs for one stored result."""
+def _common(
+    result: AlignmentResult, generated_at, options: RenderOptions
+) -> tuple[dict, RoundView]:
+    """What every pack shows: the round, the overall figures, the widest gaps, the perceived
+    alignment, the workshop's outcome and the trend."""
     assessment = Assessment.objects.select_related(
         "organization", "questionnaire", "created_by"
     ).get(pk=result.assessment_id)
     view = round_view(assessment, result)
-    dimensions = view.dimensions
     widest, widest_also = _widest_gaps(view.items)
-    by_direction = {
-        key: [d for d in dimensions if d.direction == key]
-        for key in ("ceo_more_optimistic", "ciso_more_optimistic", "balanced")
-    }
-    knowledge_gap_items = [item for item in view.items if item.knowledge_gap]
-    advised = assessment.questionnaire.slug in ADVISED_BANKS
     return {
+        "pack": options.pack,
+        "include_comments": options.include_comments,
         "view": view,
         "assessment": assessment,
         "organization": assessment.organization,
@@ -159,12 +173,32 @@ def report_context(result: AlignmentResult, *, generated_at: datetime | None = N
         "scoring_version": result.scoring_version,
         "generated_at": generated_at or timezone.now(),
         "overall": view.overall,
-        "dimensions": dimensions,
+        "dimensions": view.dimensions,
         "items": view.items,
-        "keep_with_previous": _kept_with_previous(dimensions),
-        "moved_whole": dimensions_moved_whole(dimensions),
         "widest_gaps": widest,
         "widest_also": widest_also,
+        # What the executives agreed in the workshop, per dimension (questionnaire order):
+        # its agreed position and then its actions; [] without a workshop (section left out).
+        "actions": report_agreements(assessment),
+        "trend": round_comparison(assessment, result),
+        # Scoring version 2 on a bank with predictions (None otherwise: section left out).
+        "perception": view.perception,
+    }, view
+
+
+def _full(ctx: dict, view: RoundView, result: AlignmentResult) -> dict:
+    """The whole report: every item, the charts, benchmarks, recommendations, methodology."""
+    dimensions = view.dimensions
+    by_direction = {
+        key: [d for d in dimensions if d.direction == key]
+        for key in ("ceo_more_optimistic", "ciso_more_optimistic", "balanced")
+    }
+    knowledge_gap_items = [item for item in view.items if item.knowledge_gap]
+    advised = ctx["questionnaire"].slug in ADVISED_BANKS
+    return {
+        # Without comments a row is short whatever was written: nothing to keep together.
+        "keep_with_previous": _kept_with_previous(dimensions) if ctx["include_comments"] else set(),
+        "moved_whole": dimensions_moved_whole(dimensions),
         "ceo_more_optimistic": by_direction["ceo_more_optimistic"],
         "ciso_more_optimistic": by_direction["ciso_more_optimistic"],
         "balanced": by_direction["balanced"],
@@ -177,12 +211,110 @@ def report_context(result: AlignmentResult, *, generated_at: datetime | None = N
         ],
         "benchmarks": _benchmarks(view) if advised else [],
         "recommendations": _recommendations(result.dimensions) if advised else [],
-        # What the executives agreed in the workshop, per dimension (questionnaire order):
-        # its agreed position and then its actions; [] without a workshop (section left out).
-        "actions": report_agreements(assessment),
-        "trend": round_comparison(assessment, result),
         "radar_svg": view.radar_svg(size=300),
         "bars_svg": view.bars_svg(),
-        # Scoring version 2 on a bank with predictions (None otherwise: section left out).
-        "perception": view.perception,
     }
+
+
+def _board(ctx: dict, view: RoundView) -> dict:
+    """The board brief: the agreed actions only (the positions stay in the full report), and
+    the dimensions that moved most since the last round."""
+    trend = ctx["trend"]
+    moved = []
+    if trend is not None:
+        moved = sorted(
+            (c for c in trend.dimensions if c.direction in ("up", "down")),
+            key=lambda c: -abs(float(c.delta.replace(words.MINUS, "-"))),
+        )[:BOARD_TREND_DIMENSIONS]
+    actions = [row for row in ctx["actions"] if row["kind"] == "action"]
+    return {
+        "board_actions": actions[:BOARD_ACTIONS_MAX],
+        "actions_more": max(0, len(actions) - BOARD_ACTIONS_MAX),
+        "comment_limit": BRIEF_COMMENT_CHARS,
+        "action_limit": BRIEF_ACTION_CHARS,
+        "trend_moved": moved,
+    }
+
+
+def _position(dimension: DimensionView, role: str) -> dict:
+    """One dimension as one executive reads it: their mean against the other's."""
+    other = "ciso" if role == "ceo" else "ceo"
+    return {
+        "dimension": dimension,
+        "mine": getattr(dimension, f"{role}_mean"),
+        "theirs": getattr(dimension, f"{other}_mean"),
+        # Who rates the organisation's position more favourably, from this reader's side.
+        "leaning": {
+            f"{role}_more_optimistic": "me",
+            f"{other}_more_optimistic": "them",
+        }.get(dimension.direction or "", "even"),
+    }
+
+
+def _wording(item: ItemView, role: str) -> str:
+    """The item as this executive was asked it."""
+    return item.ceo_text if role == "ceo" else item.ciso_text
+
+
+def _executive(ctx: dict, view: RoundView, role: str) -> dict:
+    """An executive's one-pager: their position against the other's, the items they did not
+    see coming (blind spots) or did not know, and the actions they own."""
+    other = "ciso" if role == "ceo" else "ceo"
+    perception = view.perception
+    blind_spots = []
+    if perception is not None:
+        blind_spots = [item for item, who in perception.blind_spots if who == role]
+    mine = [
+        row
+        for row in ctx["actions"]
+        if row["kind"] == "action" and row["owner_role"] in (role, "both")
+    ]
+    return {
+        "role": role,
+        "role_label": words.ROLE_LABELS[role],
+        "other": other,
+        "other_label": words.ROLE_LABELS[other],
+        "me": ctx["respondents"][role],
+        "positions": [_position(d, role) for d in view.dimensions],
+        "gaps": [
+            {
+                "item": item,
+                "text": _wording(item, role),
+                "mine": item.side(role),
+                "theirs": item.side(other),
+            }
+            for item in ctx["widest_gaps"]
+        ],
+        "blind_spots": [
+            {"perceived": perceived, "text": _wording(perceived.item, role)}
+            for perceived in blind_spots[:EXECUTIVE_LIST_MAX]
+        ],
+        "blind_spots_more": max(0, len(blind_spots) - EXECUTIVE_LIST_MAX),
+        "own_knowledge_gaps": [
+            {"item": item, "text": _wording(item, role)}
+            for item in view.items
+            if item.knowledge_gap in (role, "both")
+        ][:EXECUTIVE_LIST_MAX],
+        "my_actions": mine[:EXECUTIVE_ACTIONS_MAX],
+        "actions_more": max(0, len(mine) - EXECUTIVE_ACTIONS_MAX),
+        "comment_limit": EXECUTIVE_COMMENT_CHARS,
+        "action_limit": EXECUTIVE_ACTION_CHARS,
+    }
+
+
+def report_context(
+    result: AlignmentResult,
+    *,
+    generated_at: datetime | None = None,
+    options: RenderOptions | None = None,
+) -> dict:
+    """Everything the template of the chosen pack needs for one stored result."""
+    options = options or RenderOptions()
+    ctx, view = _common(result, generated_at, options)
+    if options.pack == "full":
+        ctx |= _full(ctx, view, result)
+    elif options.pack == "board":
+        ctx |= _board(ctx, view)
+    else:
+        ctx |= _executive(ctx, view, options.pack)
+    return ctx

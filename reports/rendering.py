@@ -19,12 +19,17 @@ from html import unescape
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from alignment.models import AlignmentResult
+from organizations.branding import current_branding
+from organizations.templatetags.branding import css_string
 
 from .content import report_context
 from .fetcher import STATIC_ORIGIN, ReportURLFetcher, static_url
+from .packs import RenderOptions
 from .pdf_tags import scope_table_headers
 
 logger = logging.getLogger(__name__)
@@ -68,33 +73,90 @@ def _chart(svg: str) -> dict:
     return {"uri": f"data:image/svg+xml;base64,{encoded}", "alt": _svg_alt(svg)}
 
 
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _css_content(sentence: str, **tokens: str) -> SafeString:
+    """A translated sentence as a CSS `content:` value: its text as escaped CSS strings, each
+    %(name)s placeholder replaced by a CSS token (counter(page), or a string already escaped),
+    so a translator may move the placeholders and nothing typed can become CSS."""
+    parts = []
+    for index, piece in enumerate(_PLACEHOLDER.split(sentence)):
+        if index % 2:
+            parts.append(tokens[piece])
+        elif piece:
+            parts.append(css_string(piece))
+    return mark_safe(" ".join(parts) or '""')  # nosec B308 B703 - every piece escaped
+
+
+def _running_css(branding) -> dict:
+    """The running footer's words, translated, for the template's <style>."""
+    if branding.legal_footer:
+        confidential = _css_content(
+            gettext("Confidential · %(legal_footer)s"),
+            legal_footer=css_string(branding.legal_footer),
+        )
+    else:
+        confidential = _css_content(
+            gettext("Confidential · prepared for the CEO, the CISO and the board")
+        )
+    page_number = _css_content(
+        gettext("Page %(page)s of %(pages)s"), page="counter(page)", pages="counter(pages)"
+    )
+    return {"css_confidential": confidential, "css_page_number": page_number}
+
+
+def _document_title(pack: str, organization, assessment) -> str:
+    names = {"organisation": organization.name, "round": assessment.title}
+    if pack == "board":
+        return gettext("Generative AI alignment: board brief for %(organisation)s (%(round)s)") % (
+            names
+        )
+    if pack in ("ceo", "ciso"):
+        return gettext(
+            "Generative AI alignment: the %(role)s's one-pager for %(organisation)s (%(round)s)"
+        ) % (names | {"role": pack.upper()})
+    return gettext("Generative AI alignment report: %(organisation)s (%(round)s)") % names
+
+
 def build_html(
-    result: AlignmentResult, *, page_size: str | None = None, generated_at: datetime | None = None
+    result: AlignmentResult,
+    *,
+    page_size: str | None = None,
+    generated_at: datetime | None = None,
+    options: RenderOptions | None = None,
 ) -> str:
-    """The report's HTML for one stored result (every user-typed text escaped)."""
+    """The chosen pack's HTML for one stored result (every user-typed text escaped), in the
+    options' language."""
+    options = options or RenderOptions()
     page_size = page_size or settings.REPORT_PAGE_SIZE
     css_size, page_height = PAGE_SIZES[page_size]
     generated_at = generated_at or timezone.now()
-    ctx = report_context(result, generated_at=generated_at)
-    ctx["charts"] = {name: _chart(ctx.pop(f"{name}_svg")) for name in ("radar", "bars")}
-    if ctx["trend"] is not None:
-        ctx["charts"]["trend"] = _chart(str(ctx["trend"].trend_svg))
-    organization, assessment = ctx["organization"], ctx["assessment"]
-    ctx |= {
-        "document_title": (
-            f"Generative AI alignment report: {organization.name} ({assessment.title})"
-        ),
-        "document_subject": (
-            "How far apart the CEO and the CISO are on generative AI: alignment index, gaps by "
-            "dimension, benchmarks and recommendations"
-        ),
-        "created_iso": timezone.localtime(generated_at).replace(microsecond=0).isoformat(),
-        "palette_url": static_url("css/palette.css"),
-        "stylesheet_url": static_url("reports/report.css"),
-        "page_css_size": css_size,
-        "page_height": page_height,
-    }
-    return render_to_string(TEMPLATE, ctx)
+    with translation.override(options.language):
+        ctx = report_context(result, generated_at=generated_at, options=options)
+        ctx["charts"] = {
+            name: _chart(ctx.pop(f"{name}_svg"))
+            for name in ("radar", "bars")
+            if f"{name}_svg" in ctx
+        }
+        if ctx["trend"] is not None and options.pack == "full":
+            ctx["charts"]["trend"] = _chart(str(ctx["trend"].trend_svg))
+        organization, assessment = ctx["organization"], ctx["assessment"]
+        ctx |= {
+            "body_template": options.body_template,
+            "document_title": _document_title(options.pack, organization, assessment),
+            "document_subject": gettext(
+                "How far apart the CEO and the CISO are on generative AI: alignment index, gaps "
+                "by dimension, benchmarks and recommendations"
+            ),
+            "created_iso": timezone.localtime(generated_at).replace(microsecond=0).isoformat(),
+            "palette_url": static_url("css/palette.css"),
+            "stylesheet_url": static_url("reports/report.css"),
+            "page_css_size": css_size,
+            "page_height": page_height,
+            **_running_css(current_branding()),
+        }
+        return render_to_string(TEMPLATE, ctx)
 
 
 # Used only when the normal layout fails: every break is allowed again.
@@ -124,11 +186,16 @@ def html_to_pdf(html: str) -> tuple[bytes, int, list[str]]:
 
 
 def render_pdf(
-    result: AlignmentResult, *, page_size: str | None = None, generated_at: datetime | None = None
+    result: AlignmentResult,
+    *,
+    page_size: str | None = None,
+    generated_at: datetime | None = None,
+    options: RenderOptions | None = None,
 ) -> RenderedPdf:
-    """The whole report for a result, with the time spent in each step."""
+    """One pack of the report for a result (by default the full report with comments), with
+    the time spent in each step."""
     started = time.perf_counter()
-    html = build_html(result, page_size=page_size, generated_at=generated_at)
+    html = build_html(result, page_size=page_size, generated_at=generated_at, options=options)
     built = time.perf_counter()
     pdf, pages, refused = html_to_pdf(html)
     done = time.perf_counter()

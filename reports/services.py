@@ -6,12 +6,14 @@ and publishes the file.
 
 Decisions:
 
-* **One report per scored answers.** A request for a result whose answers were already
-  reported (the same ``answers_digest``) returns that report when it is pending, rendering or
-  ready, so a duplicate scoring message never renders twice. A re-scoring of different answers
-  asks for a new report; ``fresh=True`` (the consultant's "render a fresh copy") always makes a
-  new one unless one is already in flight. At most one report per result is in flight (a
-  database constraint), so concurrent requests cannot both start a render.
+* **One report per scored answers and options.** A request for a result whose answers were
+  already reported (the same ``answers_digest``) with the same options (pack, comments,
+  language: reports.packs) returns that report when it is pending, rendering or ready, so a
+  duplicate scoring message never renders twice; other options are another report. A
+  re-scoring of different answers asks for a new report; ``fresh=True`` (the consultant's
+  "render a fresh copy") always makes a new one unless one with the same options is already
+  in flight. At most one report per result and options is in flight (a database
+  constraint), so concurrent requests cannot both start a render.
 * **Idempotent rendering.** ``report_render`` claims with a conditional UPDATE (pending ->
   rendering, or a rendering claim older than ``REPORT_STALE_CLAIM_SECONDS``, by default the
   hard time limit plus 30 s, left by a killed worker).
@@ -46,6 +48,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from alignment.models import AlignmentResult
 from alignment.scoring import SCORING_VERSION
@@ -55,6 +58,7 @@ from config import handoffs
 from config.tasking import enqueue_on_commit
 
 from .models import IN_FLIGHT, Report
+from .packs import RenderOptions
 
 logger = logging.getLogger(__name__)
 
@@ -79,17 +83,29 @@ def report_filename(report: Report) -> str:
     return f"reports/{report.assessment.code}/parley-report-{report.code}.pdf"
 
 
+# The file names of the packs other than the full report (which keeps parley-report-…).
+PACK_FILE_STEMS = {"full": "report", "board": "board-brief", "ceo": "ceo", "ciso": "ciso"}
+
+
 def download_filename(report: Report) -> str:
-    """What the browser saves the file as: parley-report-<org-slug>-<date>.pdf."""
+    """What the browser saves the file as: parley-report-<org-slug>-<date>.pdf for the full
+    report in English with comments; the pack, a language other than English and "redacted"
+    are added to the name otherwise (parley-board-brief-<org-slug>-<date>-de-redacted.pdf)."""
     day = timezone.localdate(report.rendered_at or report.created_at)
-    return f"parley-report-{report.assessment.organization.slug}-{day.isoformat()}.pdf"
+    name = f"parley-{PACK_FILE_STEMS[report.pack]}-{report.assessment.organization.slug}"
+    name += f"-{day.isoformat()}"
+    if report.language != "en":
+        name += f"-{report.language}"
+    if not report.include_comments:
+        name += "-redacted"
+    return f"{name}.pdf"
 
 
 # --------------------------------------------------------------------------- requesting
 
 
-def _existing(result: AlignmentResult, *, fresh: bool) -> Report | None:
-    reports = Report.objects.filter(result=result)
+def _existing(result: AlignmentResult, options: RenderOptions, *, fresh: bool) -> Report | None:
+    reports = Report.objects.filter(result=result, **options.as_fields())
     in_flight = reports.filter(status__in=IN_FLIGHT).first()
     if in_flight is not None or fresh:
         return in_flight
@@ -103,8 +119,10 @@ def report_request(
     result: AlignmentResult | None = None,
     fresh: bool = False,
     requested_by=None,
+    options: RenderOptions | None = None,
 ) -> Report:
-    """The report for the assessment's current result, created (pending) when there is none.
+    """The report for the assessment's current result with these options (by default the full
+    report with comments), created (pending) when there is none.
 
     Enqueues the render on commit whenever the report returned is not ready. See the module
     docstring for when an existing report is returned instead of a new one.
@@ -112,7 +130,8 @@ def report_request(
     result = result or current_result(assessment)
     if result is None:
         raise NothingToReport(f"assessment {assessment.code} has no result yet")
-    report = _existing(result, fresh=fresh)
+    options = options or RenderOptions.build()
+    report = _existing(result, options, fresh=fresh)
     if report is None:
         try:
             with transaction.atomic():
@@ -122,11 +141,12 @@ def report_request(
                     result_digest=result.answers_digest,
                     page_size=settings.REPORT_PAGE_SIZE,
                     requested_by=requested_by,
+                    **options.as_fields(),
                 )
         except IntegrityError:
             # Another request created the in-flight report between our read and our insert
             # (it may even be ready by now).
-            report = _existing(result, fresh=False)
+            report = _existing(result, options, fresh=False)
             if report is None:
                 raise
     if report.status != Report.Status.READY:
@@ -299,14 +319,20 @@ def report_render(*, report_id: int) -> Report | None:
     try:
         from .rendering import render_pdf  # WeasyPrint loads Pango: only where reports render
 
-        rendered = render_pdf(report.result, page_size=report.page_size)
+        rendered = render_pdf(
+            report.result, page_size=report.page_size, options=RenderOptions.of(report)
+        )
         published = _publish(report, token, rendered.pdf, rendered.pages, rendered.total_ms)
     except TRANSIENT_ERRORS:
         _release(report_id, token)
         raise
     except SoftTimeLimitExceeded:
         limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
-        _fail(report_id, token, f"Rendering took longer than {limit} s and was stopped.")
+        _fail(
+            report_id,
+            token,
+            gettext("Rendering took longer than %(limit)s s and was stopped.") % {"limit": limit},
+        )
         return _current(report_id)
     except Exception as exc:  # any other failure is recorded on the report, not lost
         logger.exception("report %s: rendering failed", report_id)
@@ -332,8 +358,8 @@ def reports_sweep(*, now=None) -> dict[str, int]:
     * pending reports older than a grace period (their render message was lost): re-enqueued;
     * rendering claims older than the hard time limit (a killed worker): re-enqueued, and the
       render takes the claim over;
-    * current results with no report for the answers they scored (the request after scoring
-      was lost): requested.
+    * current results with no full report for the answers they scored (the request after
+      scoring was lost): requested.
 
     A failed report is left for the consultant to re-render: a render that fails every time
     must not be retried for ever. Idempotent: a render that turns up twice finds it claimed.
@@ -348,8 +374,10 @@ def reports_sweep(*, now=None) -> dict[str, int]:
     lost = list(lost)
     for report_id in lost:
         enqueue_on_commit(render_report, report_id)
+    # The full report is the one every result must have (a board brief made by hand for the
+    # same answers does not stand in for it).
     reported = Report.objects.filter(
-        result=OuterRef("pk"), result_digest=OuterRef("answers_digest")
+        result=OuterRef("pk"), result_digest=OuterRef("answers_digest"), pack=Report.Pack.FULL
     )
     unreported = list(
         AlignmentResult.objects.filter(

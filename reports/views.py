@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from alignment.scoring import SCORING_VERSION
@@ -25,10 +26,14 @@ from assessments.access import (
 from assessments.models import Assessment
 from organizations.audit import Action, audit_record
 
+from .forms import RenderForm
 from .models import Report
-from .selectors import latest_ready_report, recent_reports
+from .selectors import assessment_report, latest_ready_report, recent_reports
 from .services import NothingToReport, download_filename, report_request
 from .storage import signed_download_url
+
+# The report page lists this many renders, newest first (the status box reads 5).
+RENDERS_LISTED = 12
 
 
 def _get_assessment_for_manager(request: HttpRequest, slug: str, code: str) -> Assessment:
@@ -48,7 +53,7 @@ def _file_response(request: HttpRequest, report: Report, *, actor_label: str = "
         try:
             handle = report.file.open("rb")
         except FileNotFoundError:
-            raise Http404("The report file is missing.") from None
+            raise Http404(gettext("The report file is missing.")) from None
     audit_record(
         action=Action.REPORT_DOWNLOADED,
         request=request,
@@ -72,10 +77,12 @@ def _file_response(request: HttpRequest, report: Report, *, actor_label: str = "
     return response
 
 
-def _status_ctx(assessment: Assessment, back_url: str) -> dict:
-    reports = recent_reports(assessment)
+def _status_ctx(assessment: Assessment, back_url: str, *, limit: int = 5) -> dict:
+    """The status box's context: `latest` is the newest render of any pack; `ready` the
+    newest ready full report (what "Download the PDF" and the executives' links serve)."""
+    reports = recent_reports(assessment, limit=limit)
     latest = reports[0] if reports else None
-    ready = next((r for r in reports if r.is_ready), None)
+    ready = next((r for r in reports if r.is_ready and r.pack == Report.Pack.FULL), None)
     return {
         "assessment": assessment,
         "organization": assessment.organization,
@@ -85,14 +92,16 @@ def _status_ctx(assessment: Assessment, back_url: str) -> dict:
         "in_flight": latest is not None and latest.in_flight,
         "has_result": assessment.results.filter(scoring_version=SCORING_VERSION).exists(),
         "back_url": back_url,
+        "form": RenderForm(),
     }
 
 
 @login_required
 def report_status(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    """The report's state, its download, recent renders and the "render a fresh copy" button."""
+    """The report's state, its download, the choice of pack, language and comments for a new
+    render, and the renders made so far (each with its options and its own download)."""
     assessment = _get_assessment_for_manager(request, slug, code)
-    ctx = _status_ctx(assessment, request.get_full_path())
+    ctx = _status_ctx(assessment, request.get_full_path(), limit=RENDERS_LISTED)
     return render(request, "reports/report_status.html", ctx)
 
 
@@ -110,28 +119,29 @@ def report_status_fragment(request: HttpRequest, slug: str, code: str) -> HttpRe
 
 @login_required
 def report_download(request: HttpRequest, slug: str, code: str) -> FileResponse:
-    """The newest ready report of the assessment, as an attachment."""
+    """The newest ready full report of the assessment, or with ?report=<code> that render
+    (any pack of this assessment's), as an attachment."""
     assessment = _get_assessment_for_manager(request, slug, code)
-    report = latest_ready_report(assessment)
-    if report is None:
-        raise Http404("No report is ready.")
+    wanted = request.GET.get("report", "")
+    report = assessment_report(assessment, wanted) if wanted else latest_ready_report(assessment)
+    if report is None or not report.is_ready:
+        raise Http404(gettext("No report is ready."))
     return _file_response(request, report)
 
 
 @login_required
 @require_POST
 def report_render_request(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    """Ask for a fresh render of the current result, then go back where the button was."""
+    """Ask for a fresh render of the current result with the options chosen (the full report
+    with its defaults when none are posted), then go back where the button was."""
     assessment = _get_assessment_for_manager(request, slug, code)
-    try:
-        report = report_request(assessment=assessment, fresh=True, requested_by=request.user)
-    except NothingToReport:
-        messages.error(request, "This assessment has no result yet: there is nothing to report.")
+    form = RenderForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, gettext("Choose a pack, a language and the comments from the lists offered.")
+        )
     else:
-        if report.is_ready:
-            messages.info(request, "The report is ready.")
-        else:
-            messages.success(request, "A fresh report is being rendered; it takes a few seconds.")
+        _request_render(request, assessment, form)
     back = request.POST.get("next", "")
     # A path or an absolute URL of this site only; and never `redirect(back)`, which would
     # take a bare word such as "dk" for a view name and fail with a 500 (NoReverseMatch).
@@ -140,14 +150,37 @@ def report_render_request(request: HttpRequest, slug: str, code: str) -> HttpRes
     return HttpResponseRedirect(back)
 
 
+def _request_render(request: HttpRequest, assessment: Assessment, form: RenderForm) -> None:
+    try:
+        report = report_request(
+            assessment=assessment,
+            fresh=True,
+            requested_by=request.user,
+            options=form.options(),
+        )
+    except NothingToReport:
+        messages.error(
+            request, gettext("This assessment has no result yet: there is nothing to report.")
+        )
+    else:
+        name = report.get_pack_display()
+        if report.is_ready:
+            messages.info(request, gettext("Ready: %(pack)s.") % {"pack": name})
+        else:
+            messages.success(
+                request,
+                gettext("Rendering: %(pack)s. It takes a few seconds.") % {"pack": name},
+            )
+
+
 def executive_download(request: HttpRequest, token: str) -> FileResponse:
     """The report for the CEO or the CISO through their personal link, once both submitted."""
     try:
         respondent = link_results_respondent(token)
     except (LinkError, ResultsNotShared):
-        raise Http404("No report here.") from None
+        raise Http404(gettext("No report here.")) from None
     report = latest_ready_report(respondent.assessment)
     if report is None:
-        raise Http404("No report here.")
+        raise Http404(gettext("No report here."))
     label = f"{respondent.get_role_display()} {respondent.email} (personal link)"
     return _file_response(request, report, actor_label=label)

@@ -9,7 +9,9 @@ from assessments.models import Assessment
 def report_agreements(assessment: Assessment) -> list[dict]:
     """The workshop's outcome as rows of the report's "Agreed actions" table, in
     questionnaire order: for each dimension, its agreed position (the consensus answer, with
-    the notes) and then its actions. Two queries; [] when there was no workshop."""
+    the notes) and then its actions. Each row says its `kind` (position or action) and its
+    `owner_role` (ceo, ciso or both), for the packs that show some of them. Two queries; []
+    when there was no workshop."""
     positions = (
         ConsensusAnswer.objects.filter(session__assessment=assessment)
         .filter(Q(value__isnull=False) | ~Q(notes=""))
@@ -29,6 +31,7 @@ def report_agreements(assessment: Assessment) -> list[dict]:
             _report_row(
                 position.dimension, 0, position.updated_at, text, "CEO and CISO", None, "Agreed"
             )
+            | {"kind": "position", "owner_role": "both"}
         )
     for action in actions:
         rows.append(
@@ -41,6 +44,7 @@ def report_agreements(assessment: Assessment) -> list[dict]:
                 action.due_date,
                 action.get_status_display(),
             )
+            | {"kind": "action", "owner_role": action.owner_role}
         )
     rows.sort(key=lambda row: row.pop("_order"))
     return rows

@@ -147,6 +147,9 @@ def test_a_report_is_asked_for_and_not_downloadable_before_it_is_ready(api, scor
     response = api.post(round_url(scored, "reports/"))
     assert response.status_code in (200, 202)
     assert response.json()["status"] in ("pending", "rendering", "ready", "failed")
+    # The API asks for the full report with its defaults and says so.
+    body = response.json()
+    assert (body["pack"], body["include_comments"], body["language"]) == ("full", True, "en")
 
 
 def test_the_throttle_answers_429_with_retry_after(api, settings, organization):

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import OperationalError
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from alignment.services import assessment_score
@@ -21,7 +22,14 @@ from assessments.models import Answer
 from config.celery import app as celery_app
 from reports import rendering
 from reports.models import Report
-from reports.services import report_render, report_request, reports_sweep, stale_claim_age
+from reports.packs import RenderOptions
+from reports.services import (
+    download_filename,
+    report_render,
+    report_request,
+    reports_sweep,
+    stale_claim_age,
+)
 from reports.tasks import render_report, sweep_reports
 from tests.factories import completed_assessment, realistic_assessment
 
@@ -33,11 +41,13 @@ class StubRenderer:
 
     def __init__(self, error=None, during=None):
         self.calls = 0
+        self.options = []  # the options of every call, in order
         self.error = error
         self.during = during
 
-    def __call__(self, result, *, page_size=None, generated_at=None):
+    def __call__(self, result, *, page_size=None, generated_at=None, options=None):
         self.calls += 1
+        self.options.append(options)
         if self.during:
             self.during()
         if self.error:
@@ -117,6 +127,59 @@ def test_a_request_while_one_is_in_flight_returns_it(pending):
     again = report_request(assessment=pending.assessment, fresh=True)
     assert again.pk == pending.pk
     assert Report.objects.count() == 1
+
+
+def test_each_pack_is_a_report_of_its_own_with_its_options(result, stub):
+    """The dedup keys on the options: the same answers in another pack, language or with the
+    comments left out is another report; the same options again is the same one."""
+    assessment = result.assessment
+    full = report_render(report_id=report_request(assessment=assessment).pk)
+    board = report_request(assessment=assessment, options=RenderOptions.build("board"))
+    ceo = report_request(
+        assessment=assessment, options=RenderOptions.build("ceo", include_comments=False)
+    )
+    assert len({full.pk, board.pk, ceo.pk}) == 3
+    rows = {r.pack: (r.include_comments, r.language) for r in Report.objects.filter(result=result)}
+    assert rows == {"full": (True, "en"), "board": (False, "en"), "ceo": (False, "en")}
+    report_render(report_id=board.pk)
+    again = report_request(assessment=assessment, options=RenderOptions.build("board"))
+    assert again.pk == board.pk, "the same options reuse the ready report"
+    assert Report.objects.count() == 3
+    assert [o.pack for o in stub.options] == ["full", "board"], "rendered with its own options"
+    assert stub.options[1].include_comments is False
+
+
+def test_two_packs_may_render_at_once_but_not_the_same_one_twice(pending):
+    """One render in flight per result and options (the database constraint)."""
+    board = report_request(assessment=pending.assessment, options=RenderOptions.build("board"))
+    assert board.pk != pending.pk and board.in_flight
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.create(
+            assessment=pending.assessment,
+            result=pending.result,
+            result_digest=pending.result_digest,
+            pack="board",
+            include_comments=False,
+        )
+
+
+def test_unknown_options_are_refused_with_a_clear_message():
+    with pytest.raises(ValidationError, match="Unknown pack"):
+        RenderOptions.build("poster")
+    with pytest.raises(ValidationError, match="not offered in xx"):
+        RenderOptions.build("full", language="xx")
+
+
+def test_the_download_name_says_the_pack_the_language_and_the_redaction(result, stub):
+    board = report_render(
+        report_id=report_request(
+            assessment=result.assessment, options=RenderOptions.build("board")
+        ).pk
+    )
+    Report.objects.filter(pk=board.pk).update(language="de")
+    board.refresh_from_db()
+    slug, day = result.assessment.organization.slug, board.rendered_at.date().isoformat()
+    assert download_filename(board) == f"parley-board-brief-{slug}-{day}-de-redacted.pdf"
 
 
 def test_the_consultant_can_ask_for_a_fresh_render(result, stub):
@@ -272,7 +335,7 @@ def test_the_command_renders_a_report_to_a_file(questionnaire, tmp_path, capsys)
     call_command("render_report", assessment.code, "-o", str(target), "--page-size", "Letter")
 
     assert target.read_bytes().startswith(b"%PDF-")
-    assert f"Wrote {target}:" in capsys.readouterr().out
+    assert f"Wrote {target} (full, en, with comments):" in capsys.readouterr().out
     assert list(folder.iterdir()) == [target], "no temporary file is left"
     assert not Report.objects.exists(), "the command makes no job row"
 
@@ -315,6 +378,15 @@ def test_the_sweeper_recovers_lost_renders_and_missing_reports(
     assert Report.objects.get(pk=failed_report.pk).status == Report.Status.FAILED, (
         "a failed report waits for the consultant"
     )
+
+
+def test_the_sweeper_asks_for_the_full_report_even_when_a_pack_was_rendered(result, stub):
+    """A board brief made by hand does not stand in for the full report a result must have."""
+    board = report_request(assessment=result.assessment, options=RenderOptions.build("board"))
+    report_render(report_id=board.pk)
+    found = reports_sweep(now=timezone.now() + timedelta(minutes=10))
+    assert found == {"renders": 0, "requested": 1}
+    assert Report.objects.filter(result=result, pack="full").exists()
 
 
 def test_the_sweeper_leaves_fresh_work_alone(pending, stub):

@@ -257,3 +257,97 @@ def test_site_staff_see_reports_read_only_in_the_admin(client, ready, staff_user
     detail = client.get(reverse("admin:reports_report_change", args=[report.pk]))
     assert detail.status_code == 200
     assert client.get(reverse("admin:reports_report_add")).status_code == 403
+
+
+# --- the packs: choosing, listing, downloading -----------------------------------------------
+
+
+def test_the_report_page_offers_the_packs_comments_and_language_accessibly(
+    consultant_client, ready
+):
+    assessment, _tokens, _report = ready
+    page = consultant_client.get(_url("reports:status", assessment)).content.decode()
+    assert page.count("<fieldset") == 2 and "<legend" in page
+    for pack in ("full", "board", "ceo", "ciso"):
+        assert re.search(rf'<input[^>]+name="pack" value="{pack}" id="([^"]+)"', page)
+    for label in ("Full report", "Board brief", "CEO one-pager", "CISO one-pager"):
+        assert label in page
+    assert re.search(r'<label class="form-label fw-semibold" for="id_language">', page)
+    assert '<option value="en" selected>English</option>' in page
+    assert 'name="comments" value="leave_out"' in page
+
+
+def test_the_consultant_renders_a_board_brief_and_the_page_lists_it_with_its_options(
+    consultant_client, ready, django_capture_on_commit_callbacks
+):
+    assessment, _tokens, full = ready
+    status = _url("reports:status", assessment)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = consultant_client.post(
+            _url("reports:render", assessment),
+            {"next": status, "pack": "board", "comments": "default", "language": "en"},
+        )
+    assert response["Location"] == status
+    board = Report.objects.exclude(pk=full.pk).get()
+    assert (board.pack, board.include_comments, board.language) == ("board", False, "en")
+    assert board.status == Report.Status.READY
+    page = consultant_client.get(status).content.decode()
+    row = re.search(r"<tr>\s*<td>[^<]*</td>\s*<td>Board brief</td>(.*?)</tr>", page, re.S)
+    assert row, "the board brief is listed"
+    assert "English" in row.group(1) and "left out" in row.group(1)
+    assert f"?report={board.code}" in row.group(1)
+
+
+def test_the_consultant_may_ask_for_comments_in_the_board_brief(
+    consultant_client, ready, django_capture_on_commit_callbacks
+):
+    assessment, _tokens, full = ready
+    with django_capture_on_commit_callbacks(execute=True):
+        consultant_client.post(
+            _url("reports:render", assessment), {"pack": "board", "comments": "include"}
+        )
+    assert Report.objects.exclude(pk=full.pk).get().include_comments is True
+
+
+@pytest.mark.parametrize(
+    "data", [{"pack": "poster"}, {"language": "xx"}, {"comments": "some"}], ids=str
+)
+def test_a_render_with_options_not_offered_is_refused_with_a_message(
+    consultant_client, ready, data
+):
+    assessment, _tokens, _report = ready
+    response = consultant_client.post(_url("reports:render", assessment), data, follow=True)
+    assert "Choose a pack, a language and the comments" in response.content.decode()
+    assert Report.objects.count() == 1
+
+
+def test_a_pack_is_downloaded_by_its_code_and_only_from_its_own_round(
+    consultant_client, ready, questionnaire, organization, django_capture_on_commit_callbacks
+):
+    assessment, _tokens, full = ready
+    with django_capture_on_commit_callbacks(execute=True):
+        consultant_client.post(_url("reports:render", assessment), {"pack": "ceo"})
+    ceo = Report.objects.get(pack="ceo")
+    url = _url("reports:download", assessment)
+    response = consultant_client.get(f"{url}?report={ceo.code}")
+    assert response.status_code == 200
+    assert "parley-ceo-" in response["Content-Disposition"]
+    assert consultant_client.get(f"{url}?report=nope").status_code == 404
+    # The same organisation's other round does not serve this round's report.
+    other_round, _ = assessment_with_links(questionnaire, organization=organization)
+    other_url = _url("reports:download", other_round)
+    assert consultant_client.get(f"{other_url}?report={ceo.code}").status_code == 404
+    # Without a code: the newest full report, whatever pack was rendered since.
+    plain = consultant_client.get(url)
+    assert "parley-report-" in plain["Content-Disposition"]
+
+
+def test_the_executives_get_the_full_report_not_a_newer_pack(
+    client, consultant_client, ready, django_capture_on_commit_callbacks
+):
+    assessment, tokens, full = ready
+    with django_capture_on_commit_callbacks(execute=True):
+        consultant_client.post(_url("reports:render", assessment), {"pack": "board"})
+    response = client.get(reverse("reports:executive_download", args=[tokens["ceo"]]))
+    assert response.status_code == 200
+    assert "parley-report-" in response["Content-Disposition"]

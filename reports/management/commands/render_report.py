@@ -1,7 +1,8 @@
-"""`manage.py render_report CODE [-o FILE.pdf]`: render an assessment's report right here.
+"""`manage.py render_report CODE [-o FILE.pdf] [--pack full|board|ceo|ciso] [--no-comments]
+[--lang xx]`: render one pack of an assessment's report right here.
 
 Synchronous, without the job queue and without a Report row: for consultants who want a file
-now, and for tests. The assessment must have a current result (it is scored once both
+now, and for tests. The packs and their defaults are reports.packs'. The assessment must have a current result (it is scored once both
 executives have submitted).
 """
 
@@ -10,11 +11,14 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from alignment.selectors import current_result
 from assessments.models import Assessment
+from reports.packs import PACKS, RenderOptions
+from reports.services import PACK_FILE_STEMS
 
 
 class Command(BaseCommand):
@@ -33,10 +37,37 @@ class Command(BaseCommand):
             default=None,
             help=f"Paper size (default: REPORT_PAGE_SIZE, now {settings.REPORT_PAGE_SIZE}).",
         )
+        parser.add_argument(
+            "--pack",
+            choices=PACKS,
+            default="full",
+            help="full report, board brief (2 pages) or the CEO's or the CISO's one-pager.",
+        )
+        comments = parser.add_mutually_exclusive_group()
+        comments.add_argument(
+            "--no-comments",
+            dest="include_comments",
+            action="store_false",
+            default=None,
+            help="Leave out the executives' verbatim comments (the cover says so).",
+        )
+        comments.add_argument(
+            "--comments",
+            dest="include_comments",
+            action="store_true",
+            help="Include the verbatim comments (the default, except in the board brief).",
+        )
+        parser.add_argument("--lang", default=None, help="Language code, e.g. de (default: en).")
 
     def handle(self, *args, code, output=None, page_size=None, **options):
         from reports.rendering import render_pdf  # WeasyPrint: loaded only when rendering
 
+        try:
+            render_options = RenderOptions.build(
+                options["pack"], options["include_comments"], options["lang"]
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         assessment = Assessment.objects.select_related("organization").filter(code=code).first()
         if assessment is None:
             raise CommandError(f"No assessment with code {code!r}.")
@@ -46,12 +77,15 @@ class Command(BaseCommand):
                 f"Assessment {code} has no result yet: both executives must submit and the "
                 "answers be scored first."
             )
-        rendered = render_pdf(result, page_size=page_size)
+        rendered = render_pdf(result, page_size=page_size, options=render_options)
         day = timezone.localdate().isoformat()
-        path = Path(output or f"parley-report-{assessment.organization.slug}-{day}.pdf")
+        stem = PACK_FILE_STEMS[render_options.pack]
+        path = Path(output or f"parley-{stem}-{assessment.organization.slug}-{day}.pdf")
         _write_atomically(path, rendered.pdf)
         self.stdout.write(
-            f"Wrote {path}: {rendered.pages} pages, {len(rendered.pdf):,} bytes, "
+            f"Wrote {path} ({render_options.pack}, {render_options.language}, "
+            f"{'with' if render_options.include_comments else 'without'} comments): "
+            f"{rendered.pages} pages, {len(rendered.pdf):,} bytes, "
             f"rendered in {rendered.total_ms:.0f} ms."
         )
 

@@ -69,7 +69,7 @@ def perception_aggregates() -> dict:
     """The aggregates `perception_portfolio` reads, over results (their `perception_summary`,
     None on a version 1 bank), computed by the database: counts and a mean, one row."""
     aggregates = {
-        "perception_organisations": Count("pk", filter=Q(perception_summary__isnull=False)),
+        "perception_organisations": Count("assessment", filter=Q(perception_summary__isnull=False)),
         "perception_understanding": Avg(_number("mutual_understanding")),
     }
     for role in ROLES:

@@ -126,7 +126,7 @@ def _figures(latest: QuerySet[AlignmentResult], codes, highlight) -> dict:
         index = _dimension_index(code)
         aggregates |= {
             f"dimension_{n}_organisations": Count(index),
-            f"dimension_{n}_misaligned": Count("pk", filter=Q(LessThan(index, MISALIGNED_BELOW))),
+            f"dimension_{n}_misaligned": Count("assessment", filter=Q(LessThan(index, MISALIGNED_BELOW))),
             f"dimension_{n}_mean": Avg(index),
         }
     if highlight is not None:

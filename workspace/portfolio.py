@@ -26,7 +26,6 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, RowNumber
-from django.db.models.lookups import LessThan
 from django.utils.safestring import SafeString, mark_safe
 
 from alignment import scoring
@@ -112,22 +111,27 @@ def _latest_results(user) -> QuerySet[AlignmentResult]:
 
 
 def _dimension_index(code: str) -> Cast:
+    """One dimension's index in a result's `dimension_indices` (NULL when it has none)."""
     return Cast(KeyTextTransform(code, "dimension_indices"), FloatField())
 
 
 def _figures(latest: QuerySet[AlignmentResult], codes, highlight) -> dict:
-    """The portfolio's figures over the latest results, computed by the database in one row
-    (the indices themselves as an array on PostgreSQL; SQLite has no array aggregate, so it
-    reads them in a second query): per dimension code the organisations with an index, how
-    many are below MISALIGNED_BELOW and the mean; the perception aggregates; the index of
-    `highlight`'s latest result."""
+    """The portfolio's figures over the latest results, aggregated by the database in one
+    row, so that no result's JSON is decoded in Python: per dimension code (n-th of
+    `codes`) the organisations with an index, how many are below MISALIGNED_BELOW and the
+    mean; the perception aggregates; the index of `highlight`'s latest result; and the
+    overall indices themselves (the median, the percentile and the histogram need them:
+    thousands of floats, cheap), as an array on PostgreSQL. SQLite has no exact array
+    aggregate, so there they take a second query. Rows are counted by `assessment`, a
+    column of the covering index (the primary key is not in it)."""
+    values = {f"dimension_{n}": _dimension_index(code) for n, code in enumerate(codes)}
     aggregates = perception_aggregates()
-    for n, code in enumerate(codes):
-        index = _dimension_index(code)
+    for alias in values:
+        below = Q(**{f"{alias}__lt": MISALIGNED_BELOW})
         aggregates |= {
-            f"dimension_{n}_organisations": Count(index),
-            f"dimension_{n}_misaligned": Count("assessment", filter=Q(LessThan(index, MISALIGNED_BELOW))),
-            f"dimension_{n}_mean": Avg(index),
+            f"{alias}_organisations": Count(alias),
+            f"{alias}_misaligned": Count("assessment", filter=below),
+            f"{alias}_mean": Avg(alias),
         }
     if highlight is not None:
         its_rounds = Assessment.objects.filter(organization=highlight).values("pk")
@@ -135,7 +139,12 @@ def _figures(latest: QuerySet[AlignmentResult], codes, highlight) -> dict:
     as_array = connection.vendor == "postgresql"
     if as_array:
         aggregates["indices"] = ArrayAgg("alignment_index")
-    figures = latest.aggregate(**aggregates)
+    # Each row's dimension indices are read from its JSON in a subquery, once, and the
+    # aggregates read them from there. DISTINCT (a no-op: one row per assessment) is what
+    # makes it a subquery that PostgreSQL keeps as such; otherwise it copies each
+    # expression into the three aggregates that use it, reading the JSON three times.
+    rows = latest.annotate(**values).values("assessment", *values).distinct()
+    figures = rows.aggregate(**aggregates)
     if not as_array:
         figures["indices"] = list(latest.values_list("alignment_index", flat=True))
     figures["indices"] = figures["indices"] or []
@@ -144,7 +153,8 @@ def _figures(latest: QuerySet[AlignmentResult], codes, highlight) -> dict:
 
 def _dimension_names() -> dict[str, str]:
     """{code: name} of every dimension: the newest questionnaire's name of each code
-    (dimensions are matched by code)."""
+    (dimensions are matched by code). Every code a result holds is here: a bank with rounds
+    cannot be deleted."""
     return dict(Dimension.objects.order_by("questionnaire_id").values_list("code", "name"))
 
 

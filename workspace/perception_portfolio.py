@@ -10,8 +10,8 @@ perception, for the same reason as the rest of the portfolio: no client can be s
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, F, FloatField, Q
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models import Avg, Count, FloatField, Q
+from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.db.models.lookups import GreaterThanOrEqual, IsNull
 
@@ -57,32 +57,30 @@ def _share(part: int, whole: int) -> str:
     return "n/a" if not whole else fixed(100 * part / whole) + "%"
 
 
-def _number(*path: str) -> Cast:
-    """A number of `perception_summary` at `path` (NULL when absent or null)."""
-    value = F("perception_summary")
-    for key in path[:-1]:
-        value = KeyTransform(key, value)
-    return Cast(KeyTextTransform(path[-1], value), FloatField())
+def _number(path: str) -> Cast:
+    """The number at `path` in `perception_summary` (NULL when absent or null)."""
+    return Cast(KT(f"perception_summary__{path}"), FloatField())
 
 
 def perception_aggregates() -> dict:
     """The aggregates `perception_portfolio` reads, over results (their `perception_summary`,
-    None on a version 1 bank), computed by the database: counts and a mean, one row."""
+    None on a version 1 bank), computed by the database: counts and a mean, one row. Rows
+    are counted by `assessment`, a column of the covering index (the primary key is not)."""
     aggregates = {
         "perception_organisations": Count("assessment", filter=Q(perception_summary__isnull=False)),
         "perception_understanding": Avg(_number("mutual_understanding")),
     }
     for role in ROLES:
-        felt = _number(role, "felt")
+        felt = _number(f"{role}__felt")
         aggregates |= {
             # Who answered the felt question with a number; of them, who feel aligned and who
             # overestimate alignment.
             f"perception_{role}_executives": Count(felt),
             f"perception_{role}_feel_aligned": Count(
-                "pk", filter=Q(GreaterThanOrEqual(felt, FELT_ALIGNED_FROM))
+                "assessment", filter=Q(GreaterThanOrEqual(felt, FELT_ALIGNED_FROM))
             ),
             f"perception_{role}_overestimate": Count(
-                "pk",
+                "assessment",
                 filter=Q(IsNull(felt, False))
                 & Q(**{f"perception_summary__{role}__felt_reading": "overestimates"}),
             ),

@@ -24,7 +24,7 @@ from django.db.models import (
     QuerySet,
     Window,
 )
-from django.db.models.fields.json import KeyTextTransform
+from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, RowNumber
 from django.utils.safestring import SafeString, mark_safe
 
@@ -111,8 +111,9 @@ def _latest_results(user) -> QuerySet[AlignmentResult]:
 
 
 def _dimension_index(code: str) -> Cast:
-    """One dimension's index in a result's `dimension_indices` (NULL when it has none)."""
-    return Cast(KeyTextTransform(code, "dimension_indices"), FloatField())
+    """One dimension's index in a result's `dimension_indices` (NULL when it has none).
+    Dimension codes look like D1 (the question bank's rule), so they make a plain path."""
+    return Cast(KT(f"dimension_indices__{code}"), FloatField())
 
 
 def _figures(latest: QuerySet[AlignmentResult], codes, highlight) -> dict:

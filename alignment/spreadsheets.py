@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from django.utils import timezone
 
@@ -458,23 +459,22 @@ def _xlsx_value(value):
     return value
 
 
-def _xlsx_cell(sheet, value, column: Column):
+def _xlsx_cell(new_cell, value, column: Column):
     """The value as it is, unless it needs a style: a number format, or text that Excel
-    would otherwise read as a formula or an error code ("=…", "#…")."""
-    from openpyxl.cell import WriteOnlyCell
-
+    would otherwise read as a formula or an error code ("=…", "#…"); then a cell made by
+    `new_cell(value)`."""
     value = _xlsx_value(value)
     if value is None:
         return None
     if column.kind == "text":
         if not (isinstance(value, str) and value[:1] in ("=", "#")):
             return value
-        cell = WriteOnlyCell(sheet, value)
+        cell = new_cell(value)
         cell.data_type = "s"  # never a formula, whatever the text starts with
         return cell
     if column.kind not in _FORMATS:
         return value
-    cell = WriteOnlyCell(sheet, value)
+    cell = new_cell(value)
     cell.number_format = _FORMATS[column.kind]
     return cell
 
@@ -499,14 +499,15 @@ def write_xlsx(tables: list[Table], stream) -> None:
         sheet.freeze_panes = "A2"
         last = f"{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
         sheet.auto_filter.ref = f"A1:{last}"
-        header = [WriteOnlyCell(sheet, column.header) for column in table.columns]
+        new_cell = partial(WriteOnlyCell, sheet)
+        header = [new_cell(column.header) for column in table.columns]
         for cell in header:
             cell.font, cell.alignment = bold, top
         sheet.append(header)
         for row in table.rows:
             sheet.append(
                 [
-                    _xlsx_cell(sheet, value, column)
+                    _xlsx_cell(new_cell, value, column)
                     for value, column in zip(row, table.columns, strict=True)
                 ]
             )

@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from django.utils import timezone
 
@@ -458,34 +459,58 @@ def _xlsx_value(value):
     return value
 
 
+def _xlsx_cell(new_cell, value, column: Column):
+    """The value as it is, unless it needs a style: a number format, or text that Excel
+    would otherwise read as a formula or an error code ("=…", "#…"); then a cell made by
+    `new_cell(value)`."""
+    value = _xlsx_value(value)
+    if value is None:
+        return None
+    if column.kind == "text":
+        if not (isinstance(value, str) and value[:1] in ("=", "#")):
+            return value
+        cell = new_cell(value)
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+        return cell
+    if column.kind not in _FORMATS:
+        return value
+    cell = new_cell(value)
+    cell.number_format = _FORMATS[column.kind]
+    return cell
+
+
 def write_xlsx(tables: list[Table], stream) -> None:
-    """Every table as a sheet of one workbook, written to a binary stream."""
+    """Every table as a sheet of one workbook, written to a binary stream. Write-only mode:
+    openpyxl writes each row out as it is appended instead of keeping thousands of cells
+    alive until the end, so an organisation's export (every round) costs the same each time
+    (the cells kept alive made the garbage collector's full passes the slow requests)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     bold = Font(bold=True)
+    top = Alignment(vertical="top", wrap_text=True)
     for table in tables:
         sheet = workbook.create_sheet(table.title)
-        sheet.append([column.header for column in table.columns])
-        for cell in sheet[1]:
-            cell.font = bold
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-        for row in table.rows:
-            sheet.append([_xlsx_value(value) for value in row])
         for index, column in enumerate(table.columns, 1):
-            letter = get_column_letter(index)
-            sheet.column_dimensions[letter].width = column.width
-            number_format = _FORMATS.get(column.kind)
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                if column.kind == "text" and isinstance(cell.value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text starts with
-                elif number_format and cell.value is not None:
-                    cell.number_format = number_format
+            sheet.column_dimensions[get_column_letter(index)].width = column.width
         sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
+        last = f"{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
+        sheet.auto_filter.ref = f"A1:{last}"
+        new_cell = partial(WriteOnlyCell, sheet)
+        header = [new_cell(column.header) for column in table.columns]
+        for cell in header:
+            cell.font, cell.alignment = bold, top
+        sheet.append(header)
+        for row in table.rows:
+            sheet.append(
+                [
+                    _xlsx_cell(new_cell, value, column)
+                    for value, column in zip(row, table.columns, strict=True)
+                ]
+            )
     workbook.properties.creator = "Parley"
     workbook.properties.title = "Parley export"
     workbook.save(stream)

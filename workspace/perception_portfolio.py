@@ -8,14 +8,19 @@ Shown only when at least `portfolio.MIN_ORGANISATIONS` organisations have a late
 perception, for the same reason as the rest of the portfolio: no client can be singled out.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
+
+from django.db.models import Avg, Count, FloatField, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+from django.db.models.lookups import GreaterThanOrEqual, IsNull
 
 from alignment.benchmarks import load_benchmarks
 from alignment.presentation.words import ROLE_LABELS, fixed
 
 FELT_ALIGNED_FROM = 4  # "Largely aligned" or "Fully aligned": the survey's "aligned"
 FELT_BENCHMARK = "B7"
+ROLES = ("ceo", "ciso")
 
 
 @dataclass(frozen=True)
@@ -52,35 +57,56 @@ def _share(part: int, whole: int) -> str:
     return "n/a" if not whole else fixed(100 * part / whole) + "%"
 
 
-def perception_portfolio(
-    perceptions: Iterable[dict | None], *, minimum: int
-) -> PerceptionPortfolio | None:
-    """From each organisation's latest result's `perception` (None on a version 1 bank)."""
-    found = [p for p in perceptions if p]
-    if len(found) < minimum:
+def _number(path: str) -> Cast:
+    """The number at `path` in `perception_summary` (NULL when absent or null)."""
+    return Cast(KT(f"perception_summary__{path}"), FloatField())
+
+
+def perception_aggregates() -> dict:
+    """The aggregates `perception_portfolio` reads, over results (their `perception_summary`,
+    None on a version 1 bank), computed by the database: counts and a mean, one row. Rows
+    are counted by `assessment`, a column of the covering index (the primary key is not)."""
+    aggregates = {
+        "perception_organisations": Count("assessment", filter=Q(perception_summary__isnull=False)),
+        "perception_understanding": Avg(_number("mutual_understanding")),
+    }
+    for role in ROLES:
+        felt = _number(f"{role}__felt")
+        aggregates |= {
+            # Who answered the felt question with a number; of them, who feel aligned and who
+            # overestimate alignment.
+            f"perception_{role}_executives": Count(felt),
+            f"perception_{role}_feel_aligned": Count(
+                "assessment", filter=Q(GreaterThanOrEqual(felt, FELT_ALIGNED_FROM))
+            ),
+            f"perception_{role}_overestimate": Count(
+                "assessment",
+                filter=Q(IsNull(felt, False))
+                & Q(**{f"perception_summary__{role}__felt_reading": "overestimates"}),
+            ),
+        }
+    return aggregates
+
+
+def perception_portfolio(figures: dict, *, minimum: int) -> PerceptionPortfolio | None:
+    """From the row of `perception_aggregates()` over each organisation's latest result."""
+    if figures["perception_organisations"] < minimum:
         return None
-    understanding = [
-        p["mutual_understanding"] for p in found if p["mutual_understanding"] is not None
-    ]
     figure = load_benchmarks().figure(FELT_BENCHMARK)
-    roles = []
-    for role in ("ceo", "ciso"):
-        sides = [p[role] for p in found if p[role]["felt"] is not None]
-        roles.append(
-            RolePerception(
-                role=role,
-                label=ROLE_LABELS[role],
-                executives=len(sides),
-                feel_aligned=sum(1 for side in sides if side["felt"] >= FELT_ALIGNED_FROM),
-                overestimate=sum(1 for side in sides if side["felt_reading"] == "overestimates"),
-                benchmark_percent=figure.percent_for(role),
-            )
+    roles = tuple(
+        RolePerception(
+            role=role,
+            label=ROLE_LABELS[role],
+            executives=figures[f"perception_{role}_executives"],
+            feel_aligned=figures[f"perception_{role}_feel_aligned"],
+            overestimate=figures[f"perception_{role}_overestimate"],
+            benchmark_percent=figure.percent_for(role),
         )
+        for role in ROLES
+    )
     return PerceptionPortfolio(
-        organisations=len(found),
-        mean_understanding=fixed(sum(understanding) / len(understanding))
-        if understanding
-        else "n/a",
-        roles=tuple(roles),
+        organisations=figures["perception_organisations"],
+        mean_understanding=fixed(figures["perception_understanding"]),
+        roles=roles,
         citation=load_benchmarks().citation(figure),
     )

@@ -10,8 +10,22 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Window
-from django.db.models.functions import RowNumber
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Window,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, RowNumber
 from django.utils.safestring import SafeString, mark_safe
 
 from alignment import scoring
@@ -20,7 +34,7 @@ from alignment.presentation.words import fixed
 from assessments.models import Assessment, Dimension
 from organizations.selectors import organizations_managed_by
 
-from .perception_portfolio import PerceptionPortfolio, perception_portfolio
+from .perception_portfolio import PerceptionPortfolio, perception_aggregates, perception_portfolio
 
 MIN_ORGANISATIONS = 5
 PICKER_LIMIT = 50  # a select up to this many organisations; a search by name beyond
@@ -74,20 +88,11 @@ class Portfolio:
         return fixed(self.highlight_index)
 
 
-@dataclass(frozen=True)
-class Latest:
-    """The latest scored round of one organisation, as the portfolio reads it."""
-
-    index: float
-    dimension_indices: dict
-    perception: dict | None  # its perception_summary; None on a version 1 bank
-
-
-def _latest_results(user) -> dict[int, Latest]:
-    """{organisation id: Latest} of each managed organisation whose latest scored round has
-    an index: one query. The newest scored round per organisation is picked by a window
-    function over the (narrow) rounds, then its index and dimension indices are read from
-    the index `result_latest_figures`, never from the results' rows and their `data`."""
+def _latest_results(user) -> QuerySet[AlignmentResult]:
+    """The result of each managed organisation's latest scored round, when it has an index.
+    The newest scored round per organisation is picked by a window function over the
+    (narrow) rounds; what the portfolio reads of its result (index, dimension indices,
+    perception summary) is in the index `result_latest_figures`, never in `data`."""
     current = AlignmentResult.objects.filter(scoring_version=scoring.SCORING_VERSION)
     newest_first = Window(
         RowNumber(),
@@ -102,20 +107,56 @@ def _latest_results(user) -> dict[int, Latest]:
         .order_by()
         .values("pk")
     )
-    latest = (
-        current.filter(assessment__in=latest_rounds, alignment_index__isnull=False)
-        .order_by()
-        .values_list(
-            "assessment__organization_id",
-            "alignment_index",
-            "dimension_indices",
-            "data__perception",
-        )
-    )
-    return {
-        org_id: Latest(index, dimensions or {}, perception)
-        for org_id, index, dimensions, perception in latest
-    }
+    return current.filter(assessment__in=latest_rounds, alignment_index__isnull=False).order_by()
+
+
+def _dimension_index(code: str) -> Cast:
+    """One dimension's index in a result's `dimension_indices` (NULL when it has none).
+    Dimension codes look like D1 (the question bank's rule), so they make a plain path."""
+    return Cast(KT(f"dimension_indices__{code}"), FloatField())
+
+
+def _figures(latest: QuerySet[AlignmentResult], codes, highlight) -> dict:
+    """The portfolio's figures over the latest results, aggregated by the database in one
+    row, so that no result's JSON is decoded in Python: per dimension code (n-th of
+    `codes`) the organisations with an index, how many are below MISALIGNED_BELOW and the
+    mean; the perception aggregates; the index of `highlight`'s latest result; and the
+    overall indices themselves (the median, the percentile and the histogram need them:
+    thousands of floats, cheap), as an array on PostgreSQL. SQLite has no exact array
+    aggregate, so there they take a second query. Rows are counted by `assessment`, a
+    column of the covering index (the primary key is not in it)."""
+    values = {f"dimension_{n}": _dimension_index(code) for n, code in enumerate(codes)}
+    aggregates = perception_aggregates()
+    for alias in values:
+        below = Q(**{f"{alias}__lt": MISALIGNED_BELOW})
+        aggregates |= {
+            f"{alias}_organisations": Count(alias),
+            f"{alias}_misaligned": Count("assessment", filter=below),
+            f"{alias}_mean": Avg(alias),
+        }
+    if highlight is not None:
+        its_rounds = Assessment.objects.filter(organization=highlight).values("pk")
+        aggregates["highlight"] = Max("alignment_index", filter=Q(assessment__in=its_rounds))
+    as_array = connection.vendor == "postgresql"
+    if as_array:
+        aggregates["indices"] = ArrayAgg("alignment_index")
+    # Each row's dimension indices are read from its JSON in a subquery, once, and the
+    # aggregates read them from there. DISTINCT (a no-op: one row per assessment) is what
+    # makes it a subquery that PostgreSQL keeps as such; otherwise it copies each
+    # expression into the three aggregates that use it, reading the JSON three times.
+    rows = latest.annotate(**values).values("assessment", *values).distinct()
+    figures = rows.aggregate(**aggregates)
+    if not as_array:
+        figures["indices"] = list(latest.values_list("alignment_index", flat=True))
+    figures["indices"] = figures["indices"] or []
+    return figures
+
+
+def _dimension_names() -> dict[str, str]:
+    """{code: name} of every dimension: the newest questionnaire's name of each code
+    (dimensions are matched by code). Every code a result holds is here: a bank with rounds
+    cannot be deleted."""
+    return dict(Dimension.objects.order_by("questionnaire_id").values_list("code", "name"))
 
 
 def percentile_rank(value: float, values: list[float]) -> tuple[int, int]:
@@ -125,27 +166,17 @@ def percentile_rank(value: float, values: list[float]) -> tuple[int, int]:
     return round(100 * (below + 0.5 * equal) / len(values)), below
 
 
-def _dimension_stats(results: dict[int, Latest]) -> list[DimensionStat]:
-    values: dict[str, list[float]] = {}
-    for latest in results.values():
-        for code, index in latest.dimension_indices.items():
-            if index is not None:
-                values.setdefault(code, []).append(index)
-    # The newest questionnaire's name of each code (dimensions are matched by code).
-    names = dict(
-        Dimension.objects.filter(code__in=values)
-        .order_by("questionnaire_id")
-        .values_list("code", "name")
-    )
+def _dimension_stats(figures: dict, names: dict[str, str]) -> list[DimensionStat]:
     stats = [
         DimensionStat(
             code=code,
-            name=names.get(code, code),
-            misaligned=sum(1 for v in indices if v < MISALIGNED_BELOW),
-            organisations=len(indices),
-            mean_index=fixed(sum(indices) / len(indices)),
+            name=name,
+            misaligned=figures[f"dimension_{n}_misaligned"],
+            organisations=figures[f"dimension_{n}_organisations"],
+            mean_index=fixed(figures[f"dimension_{n}_mean"]),
         )
-        for code, indices in values.items()
+        for n, (code, name) in enumerate(names.items())
+        if figures[f"dimension_{n}_organisations"]
     ]
     stats.sort(
         key=lambda s: (-s.misaligned / s.organisations, float(s.mean_index), _natural(s.code))
@@ -155,21 +186,20 @@ def _dimension_stats(results: dict[int, Latest]) -> list[DimensionStat]:
 
 def client_portfolio(user, *, highlight=None) -> Portfolio:
     """The distribution across the user's client organisations (and where `highlight`
-    falls, when it is one of them and scored)."""
-    results = _latest_results(user)
-    indices = [latest.index for latest in results.values()]
+    falls, when it is one of them and scored). Two queries, whatever the number of
+    organisations and rounds (three on SQLite)."""
+    names = _dimension_names()
+    figures = _figures(_latest_results(user), names, highlight)
+    indices = figures["indices"]
     portfolio = Portfolio(scored=len(indices), indices=indices)
     if not portfolio.enough:
         return portfolio
-    if highlight is not None and highlight.pk in results:
-        portfolio.highlight_index = results[highlight.pk].index
+    if figures.get("highlight") is not None:
+        portfolio.highlight_index = figures["highlight"]
         portfolio.percentile, portfolio.below = percentile_rank(portfolio.highlight_index, indices)
-    portfolio.dimensions = _dimension_stats(results)
+    portfolio.dimensions = _dimension_stats(figures, names)
     portfolio.histogram_svg = index_histogram(indices, highlight=portfolio.highlight_index)
-    portfolio.perception = perception_portfolio(
-        (latest.perception for latest in results.values()),
-        minimum=MIN_ORGANISATIONS,
-    )
+    portfolio.perception = perception_portfolio(figures, minimum=MIN_ORGANISATIONS)
     return portfolio
 
 

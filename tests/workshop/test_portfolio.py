@@ -3,8 +3,18 @@ the distribution, one organisation's percentile and the most often misaligned di
 
 import pytest
 
+from alignment import scoring
+from alignment.models import AlignmentResult
+from alignment.presentation.words import fixed
 from tests.factories import MembershipFactory, OrganizationFactory, scored_assessment
-from workspace.portfolio import client_portfolio, index_histogram, percentile_rank
+from workspace.portfolio import (
+    _dimension_names,
+    _figures,
+    _latest_results,
+    client_portfolio,
+    index_histogram,
+    percentile_rank,
+)
 
 from .conftest import url
 
@@ -139,3 +149,97 @@ def test_perception_shows_from_five_version_2_organisations_against_the_survey(
     assert 'data-figure="feel-aligned-ceo">100%<' in html
     assert f'data-figure="portfolio-understanding">{perception.mean_understanding}<' in html
     assert "NTT DATA" in html
+
+
+def _python_figures(consultant):
+    """The portfolio's figures computed in Python from the stored results, as the page
+    computed them before the database did: each organisation's latest current result with
+    an index, its dimension indices and its perception summary."""
+    latest = {}
+    for result in AlignmentResult.objects.filter(
+        assessment__organization__memberships__user=consultant,
+        scoring_version=scoring.SCORING_VERSION,
+    ).order_by("assessment__created_at", "assessment__pk"):
+        latest[result.assessment.organization_id] = result
+    results = [r for r in latest.values() if r.alignment_index is not None]
+    dimensions = {}
+    for result in results:
+        for code, index in result.dimension_indices.items():
+            if index is not None:
+                dimensions.setdefault(code, []).append(index)
+    found = [r.perception_summary for r in results if r.perception_summary]
+    understanding = [p["mutual_understanding"] for p in found]
+    roles = {}
+    for role in ("ceo", "ciso"):
+        sides = [p[role] for p in found if p[role]["felt"] is not None]
+        roles[role] = (
+            len(sides),
+            sum(1 for side in sides if side["felt"] >= 4),
+            sum(1 for side in sides if side["felt_reading"] == "overestimates"),
+        )
+    return {
+        "indices": sorted(r.alignment_index for r in results),
+        "dimensions": {
+            code: (len(values), sum(1 for v in values if v < 70), fixed(sum(values) / len(values)))
+            for code, values in dimensions.items()
+        },
+        "perception": (len(found), fixed(sum(understanding) / len(understanding)), roles),
+    }
+
+
+def test_the_database_aggregates_equal_the_python_computation(
+    consultant, questionnaire, questionnaire_v2
+):
+    # Version 1 rounds with varied answers and don't-knows, an organisation whose older
+    # round must not count, and version 2 rounds with perception (realistic and plain).
+    organizations = _clients(consultant, questionnaire, PAIRS)
+    for values, organization in (((5, 1, "dk", 3), organizations[0]), ((2, "dk"), None)):
+        if organization is None:
+            organization = OrganizationFactory(name="Portfolio client dk")
+            MembershipFactory(user=consultant, organization=organization)
+        scored_assessment(
+            questionnaire, organization=organization, realistic=False, ceo=values, ciso=(3, 4)
+        )
+    for n in range(3):
+        organization = OrganizationFactory(name=f"Perceiving client {n}")
+        MembershipFactory(user=consultant, organization=organization)
+        if n:
+            scored_assessment(questionnaire_v2, organization=organization)
+        else:
+            scored_assessment(
+                questionnaire_v2, organization=organization, realistic=False, ceo=(5,), ciso=(2,)
+            )
+
+    expected = _python_figures(consultant)
+    names = _dimension_names()
+    figures = _figures(_latest_results(consultant), names, organizations[0])
+    portfolio = client_portfolio(consultant, highlight=organizations[0])
+
+    assert sorted(figures["indices"]) == expected["indices"] and len(expected["indices"]) == 10
+    assert {
+        code: (
+            figures[f"dimension_{n}_organisations"],
+            figures[f"dimension_{n}_misaligned"],
+            fixed(figures[f"dimension_{n}_mean"]),
+        )
+        for n, code in enumerate(names)
+        if figures[f"dimension_{n}_organisations"]
+    } == expected["dimensions"]
+    assert [
+        (d.code, d.organisations, d.misaligned, d.mean_index) for d in portfolio.dimensions
+    ] == [(d.code, *expected["dimensions"][d.code]) for d in portfolio.dimensions]
+    count, understanding, roles = expected["perception"]
+    assert (figures["perception_organisations"], fixed(figures["perception_understanding"])) == (
+        count,
+        understanding,
+    )
+    assert count == 3
+    for role, (executives, feel_aligned, overestimate) in roles.items():
+        assert (
+            figures[f"perception_{role}_executives"],
+            figures[f"perception_{role}_feel_aligned"],
+            figures[f"perception_{role}_overestimate"],
+        ) == (executives, feel_aligned, overestimate)
+    # The highlighted organisation's latest round is its (5, 1, dk, 3) one, not its first.
+    latest = organizations[0].assessments.order_by("-created_at").first()
+    assert portfolio.highlight_index == latest.results.get().alignment_index

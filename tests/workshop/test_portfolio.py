@@ -2,6 +2,7 @@
 the distribution, one organisation's percentile and the most often misaligned dimensions."""
 
 import pytest
+from django.db import connection
 
 from alignment import scoring
 from alignment.models import AlignmentResult
@@ -105,8 +106,10 @@ def test_the_portfolio_page_costs_a_fixed_number_of_queries(
 ):
     organizations = _clients(consultant, questionnaire, PAIRS)
     consultant_client.get(url("portfolio"))
-    # Session, user, organisation, the user's organisations, latest results, their figures.
-    with django_assert_max_num_queries(6):
+    # Session, user, organisation, the user's organisations, latest results, their figures;
+    # SQLite has no exact array aggregate, so it reads the overall indices in one more query.
+    expected = 6 if connection.vendor == "postgresql" else 7
+    with django_assert_max_num_queries(expected):
         consultant_client.get(url("organization_portfolio", organization=organizations[0]))
 
 

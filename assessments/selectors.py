@@ -470,3 +470,48 @@ def respondent_status(respondent: Respondent, item_count: int, now=None) -> Resp
     if pending:
         return RespondentStatus("sending", "Invitation being sent", None, live)
     return RespondentStatus("not-invited", "Not invited yet")
+
+
+# --- A bank's translations ----------------------------------------------------------------
+
+
+def bank_translation_gaps(questionnaire: Questionnaire) -> dict[str, list[str]]:
+    """For each language Parley offers besides English, what of this bank shows in English
+    for want of a translation ("item 3.2: ciso_text"); an empty list is a complete language.
+    Three queries (the admin's bank view)."""
+    from django.conf import settings
+
+    from .bank_translations import untranslated_fields
+
+    rows = [("bank", questionnaire, _questionnaire_english(questionnaire))]
+    rows += [
+        (f"dimension {d.code}", d, {"name": d.name, "description": d.description})
+        for d in Dimension.objects.filter(questionnaire=questionnaire).order_by("order")
+    ]
+    rows += [
+        (
+            f"item {q.code}",
+            q,
+            {"ceo_text": q.ceo_text, "ciso_text": q.ciso_text, "anchors": q.anchors},
+        )
+        for q in Question.objects.filter(questionnaire=questionnaire).order_by("order")
+    ]
+    return {
+        language: [
+            f"{where}: {name}"
+            for where, row, english in rows
+            for name in untranslated_fields(row.translations, english, language)
+        ]
+        for language, _name in settings.LANGUAGES
+        if language != BANK_SOURCE_LANGUAGE
+    }
+
+
+def _questionnaire_english(questionnaire: Questionnaire) -> dict:
+    return {
+        "title": questionnaire.title,
+        "description": questionnaire.description,
+        "felt_ceo_text": questionnaire.felt_ceo_text,
+        "felt_ciso_text": questionnaire.felt_ciso_text,
+        "felt_anchors": questionnaire.felt_anchors,
+    }

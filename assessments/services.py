@@ -41,14 +41,18 @@ COMMENT_MAX_LENGTH = 4000
 class LoadOutcome:
     questionnaire: Questionnaire
     created: bool
+    translations_changed: bool = False
 
 
 @transaction.atomic
-def questionnaire_load(*, bank: BankData) -> LoadOutcome:
-    """Create and publish the questionnaire described by `bank`.
+def questionnaire_load(*, bank: BankData, translations=()) -> LoadOutcome:
+    """Create and publish the questionnaire described by `bank`, with its `translations`
+    (BankTranslation, one per language: assessments.bank_translations).
 
-    Idempotent: loading the same file again changes nothing. A published version is never
-    modified: a different file with the same slug and version is refused (BankError).
+    Idempotent: loading the same files again changes nothing. A published version is never
+    modified: a different file with the same slug and version is refused (BankError). Its
+    translations are not part of it: they replace the stored ones whenever they differ,
+    without a new version (content_hash stays).
     """
     existing = (
         Questionnaire.objects.select_for_update()
@@ -62,7 +66,10 @@ def questionnaire_load(*, bank: BankData) -> LoadOutcome:
                 f"published versions are never modified. Give the changed bank a new version "
                 f"(e.g. {bank.version + 1})."
             )
-        return LoadOutcome(existing, created=False)
+        changed = questionnaire_translations_store(
+            questionnaire=existing, translations=translations
+        )
+        return LoadOutcome(existing, created=False, translations_changed=changed)
     questionnaire = Questionnaire.objects.create(
         slug=bank.slug,
         version=bank.version,
@@ -75,7 +82,42 @@ def questionnaire_load(*, bank: BankData) -> LoadOutcome:
         felt_anchors=list(bank.felt.anchors) if bank.felt else [],
     )
     _create_dimensions(questionnaire, bank)
-    return LoadOutcome(questionnaire, created=True)
+    changed = questionnaire_translations_store(
+        questionnaire=questionnaire, translations=translations
+    )
+    return LoadOutcome(questionnaire, created=True, translations_changed=changed)
+
+
+def questionnaire_translations_store(*, questionnaire: Questionnaire, translations) -> bool:
+    """Store each language's wording on the questionnaire, its dimensions and its items
+    (replacing what was stored; a language without a file is removed). True when anything
+    changed; the questionnaire's updated_at then moves, which renews the cached layouts
+    (assessments.selectors.questionnaire_layout) in every process."""
+    by_language = {t.language: t for t in translations}
+    changed = _replace(questionnaire, {lang: t.questionnaire for lang, t in by_language.items()})
+    for model, texts_of in ((Dimension, "dimensions"), (Question, "questions")):
+        rows = [
+            row
+            for row in model.objects.filter(questionnaire=questionnaire)
+            if _replace(
+                row,
+                {lang: getattr(t, texts_of).get(row.code, {}) for lang, t in by_language.items()},
+            )
+        ]
+        model.objects.bulk_update(rows, ["translations"])
+        changed |= bool(rows)
+    if changed:
+        questionnaire.save(update_fields=["translations", "updated_at"])
+    return changed
+
+
+def _replace(row, translations: dict) -> bool:
+    """Set `row.translations` (languages without text left out); True if it changed."""
+    translations = {lang: texts for lang, texts in translations.items() if texts}
+    if row.translations == translations:
+        return False
+    row.translations = translations
+    return True
 
 
 def _create_dimensions(questionnaire: Questionnaire, bank: BankData) -> None:

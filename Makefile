@@ -10,7 +10,7 @@ PORT ?= 8000
 PARLEY_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run demo test lint bench bench-scale install install-dev migrate worker beat clean \
-	messages i18n-report
+	messages messages-extract i18n-report
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Parley needs Python 3.11 or newer (found %s). Set PYTHON=python3.11." % sys.version.split()[0])'
@@ -39,6 +39,12 @@ messages: install
 		$(PY) manage.py compilemessages --ignore '.venv' --ignore 'node_modules' -v 0; \
 	elif [ "$$CI" = "true" ]; then echo "CI=true but msgfmt is missing: apt-get install gettext"; exit 1; \
 	else echo "msgfmt not found (apt-get install gettext): translations are not compiled, pages stay in English."; fi
+
+## make messages-extract: bring every language's catalog up to date with the source (translators' step)
+messages-extract: install
+	$(PY) manage.py makemessages -l de -l fr -l es -l ja --no-obsolete --no-wrap \
+		--ignore 'tests/*' --ignore 'bench/*' --ignore 'node_modules/*' --ignore 'static/*' \
+		--ignore 'staticfiles/*' --ignore 'media*'
 
 ## make i18n-report: each language's share of interface strings translated
 i18n-report: install

@@ -165,7 +165,7 @@ def test_the_pseudo_catalog_brackets_every_marked_string(pseudo_locale):
 def test_leaks_tells_data_and_marked_text_from_unmarked_text():
     page = (
         "<html><title>⟦Results⟧</title><p>⟦Hello Dana Whitfield⟧</p><p>Dana Whitfield</p>"
-        '<img alt="A chart"><p>42 %</p><script>var x = "ignored";</script><p>Plain words</p>'
+        '<img alt="A chart"><p>42 %</p><p>Tue 15 December 2026</p><script>var x = "ignored";</script><p>Plain words</p>'
         "</html>"
     )
     assert leaks({"p": page}, ["Dana Whitfield"]) == [("p", "A chart"), ("p", "Plain words")]

@@ -21,6 +21,7 @@ from assessments.models import Answer, Dimension, Question, Respondent
 from assessments.services import respondent_submit
 from tests.assessments.journey import Round, answer_everything
 from tests.factories import assessment_with_links, scored_assessment
+from tests.services import require_executable
 
 from .pseudo import (
     PSEUDO,
@@ -35,6 +36,7 @@ from .pseudo import (
 
 @pytest.fixture(scope="session")
 def pseudo_root(tmp_path_factory):
+    require_executable("xgettext")  # makemessages: Debian's gettext (installed in CI)
     return tmp_path_factory.mktemp("i18n")
 
 

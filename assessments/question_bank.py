@@ -13,6 +13,8 @@ from pathlib import Path
 from django.utils.translation import gettext
 
 BANK_FOLDER = Path(__file__).parent / "data" / "question_banks"
+# A bank's wording in another language lies beside it: parley-genai-v2.de.json
+# (see assessments/bank_translations.py).
 # The shipped banks, oldest first; `load_question_bank` without a file loads them all.
 # Version 1 stays published (rounds on it keep working); new rounds take the latest.
 SHIPPED_BANKS = (BANK_FOLDER / "parley-genai-v1.json", BANK_FOLDER / "parley-genai-v2.json")
@@ -123,6 +125,7 @@ class BankData:
     # "items": {code: {"ceo_text", "ciso_text", "anchors"}}, "felt": {...}}} - the shape of
     # a `<slug>-v<N>.<lang>.json` file. Not part of content_hash (see docs/question-banks.md).
     translations: dict = field(default_factory=dict)
+    scales: dict = field(default_factory=dict, compare=False)  # code -> the five labels
 
     @property
     def item_count(self) -> int:
@@ -180,6 +183,7 @@ def parse_bank(raw, *, translations: dict | None = None) -> BankData:
         content_hash=_hash(raw),
         felt=problems.run(_felt, raw, scales, problems),
         translations=translations or {},
+        scales=scales,
     )
     if problems.found:
         raise BankError(problems=problems.found)

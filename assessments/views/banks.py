@@ -81,16 +81,6 @@ def bank_list(request: HttpRequest) -> HttpResponse:
                     gettext("%(label)s is already published with this content; nothing changed.")
                     % {"label": questionnaire.label},
                 )
-            if bank.translations:
-                # Until the bank models carry translations, say plainly that they are not kept.
-                messages.warning(
-                    request,
-                    gettext(
-                        "The file's translations (%(languages)s) were checked but are not "
-                        "stored yet: keep the file."
-                    )
-                    % {"languages": ", ".join(sorted(bank.translations))},
-                )
             return redirect("banks:detail", bank=questionnaire.slug, version=questionnaire.version)
     ctx = {
         "banks": _banks(bank_versions(request.user)),

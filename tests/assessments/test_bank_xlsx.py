@@ -92,7 +92,14 @@ def test_a_stored_bank_exported_from_the_page_imports_back_identical(staff_user,
     assert xlsx["Content-Disposition"] == 'attachment; filename="parley-genai-v2.xlsx"'
     from_xlsx = read_bank_bytes(xlsx.content, "parley-genai-v2.xlsx")
     from_json = read_bank_bytes(as_json.content, "parley-genai-v2.json")
-    assert from_xlsx == from_json == bank_from_questionnaire(stored) == _shipped()
+    from_database = bank_from_questionnaire(stored)
+    english = [dataclasses.replace(b, translations={}) for b in (from_xlsx, from_database)]
+    assert english[0] == english[1] == from_json == _shipped()
+    # The spreadsheet carries the stored languages in its field::lang columns; the JSON bank
+    # file is English only (its languages are files of their own).
+    assert sorted(from_xlsx.translations) == ["de", "es", "fr", "ja"]
+    assert from_xlsx.translations == from_database.translations
+    assert from_json.translations == {}
     # Importing it again is "the same bank": nothing changes, nothing is refused.
     outcome = questionnaire_import(bank=from_xlsx)
     assert outcome.created is False and outcome.questionnaire == stored
@@ -376,11 +383,26 @@ def test_a_draft_can_be_deleted_a_published_version_never(client, organization):
     assert not AuditEvent.objects.filter(action="bank_discarded", target="kept@1").exists()
 
 
-def test_an_import_with_translations_says_they_are_not_stored_yet(client, organization):
+def test_an_import_stores_its_translations_and_the_export_gives_them_back(client, organization):
     client.force_login(bank_editor(organization))
-    response = _upload(client, _xlsx(_custom(translations=GERMAN)), name="custom.xlsx")
-    page = client.get(response["Location"]).content.decode()
-    assert "The file&#x27;s translations (de) were checked but are not stored yet" in page
+    bank = _custom(translations=GERMAN)
+    _upload(client, _xlsx(bank), name="custom.xlsx")
+
+    questionnaire = Questionnaire.objects.get(slug="custom-bank", version=1)
+    item = questionnaire.questions.get(code="1.1")
+    assert item.translations["de"]["ceo_text"] == "Wie ändert sich …?"
+    assert item.translations["de"]["anchors"][0] == "Stark sinken"
+    assert questionnaire.translations["de"]["felt_ceo_text"] == "Wie einig sind Sie sich?"
+
+    url = reverse("banks:export", kwargs={"bank": "custom-bank", "version": 1, "fmt": "xlsx"})
+    exported = read_bank_xlsx(
+        b"".join(client.get(url).streaming_content)
+        if client.get(url).streaming
+        else client.get(url).content
+    )
+    assert exported == bank
+    assert exported.translations["de"]["items"]["1.1"] == GERMAN["de"]["items"]["1.1"]
+    assert exported.translations["de"]["scales"]["I"] == GERMAN["de"]["scales"]["I"]
 
 
 def test_a_zip_bomb_is_refused_before_it_is_opened():

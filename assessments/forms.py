@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from config.text import RefuseControlCharactersMixin
 
@@ -8,7 +10,10 @@ from .models import Questionnaire
 
 class PublishedQuestionnaireField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Questionnaire) -> str:
-        return f"{obj.title} (version {obj.version})"
+        return gettext("%(title)s (version %(version)s)") % {
+            "title": obj.title,
+            "version": obj.version,
+        }
 
 
 def published_questionnaires():
@@ -19,23 +24,28 @@ def published_questionnaires():
 
 class AssessmentCreateForm(RefuseControlCharactersMixin, forms.Form):
     title = forms.CharField(
+        label=_("Title"),
         max_length=200,
-        help_text="For example \u201cGenAI alignment, spring 2026\u201d. The executives see it.",
+        help_text=_("For example “GenAI alignment, spring 2026”. The executives see it."),
     )
     questionnaire = PublishedQuestionnaireField(
         queryset=Questionnaire.objects.none(),
+        label=_("Questionnaire"),
         empty_label=None,
-        help_text="The latest published version is selected.",
+        help_text=_("The latest published version is selected."),
     )
     due_date = forms.DateField(
+        label=_("Due date"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Reminders go out a few days before and after it. Links stay valid until "
-        "at least this date.",
+        help_text=_(
+            "Reminders go out a few days before and after it. Links stay valid until "
+            "at least this date."
+        ),
     )
-    ceo_name = forms.CharField(label="CEO\u2019s name", max_length=150, required=False)
-    ceo_email = forms.EmailField(label="CEO\u2019s email")
-    ciso_name = forms.CharField(label="CISO\u2019s name", max_length=150, required=False)
-    ciso_email = forms.EmailField(label="CISO\u2019s email")
+    ceo_name = forms.CharField(label=_("CEO’s name"), max_length=150, required=False)
+    ceo_email = forms.EmailField(label=_("CEO’s email"))
+    ciso_name = forms.CharField(label=_("CISO’s name"), max_length=150, required=False)
+    ciso_email = forms.EmailField(label=_("CISO’s email"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,15 +60,20 @@ class AssessmentCreateForm(RefuseControlCharactersMixin, forms.Form):
         data = super().clean()
         ceo, ciso = data.get("ceo_email"), data.get("ciso_email")
         if ceo and ciso and ceo.lower() == ciso.lower():
-            self.add_error("ciso_email", "The CEO and the CISO need different email addresses.")
+            self.add_error(
+                "ciso_email", gettext("The CEO and the CISO need different email addresses.")
+            )
         return data
 
 
 class RespondentForm(RefuseControlCharactersMixin, forms.Form):
-    name = forms.CharField(max_length=150, required=False)
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
     email = forms.EmailField(
-        help_text="Changing the address withdraws the links sent to the old one and, in an "
-        "open round, emails a new link to this one. Saved answers are kept."
+        label=_("Email"),
+        help_text=_(
+            "Changing the address withdraws the links sent to the old one and, in an "
+            "open round, emails a new link to this one. Saved answers are kept."
+        ),
     )
 
 
@@ -66,6 +81,6 @@ class RevokeForm(forms.Form):
     send_new = forms.BooleanField(
         required=False,
         initial=True,
-        label="Email a new link now",
-        help_text="Without it, the executive has no working link until you resend one.",
+        label=_("Email a new link now"),
+        help_text=_("Without it, the executive has no working link until you resend one."),
     )

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -6,6 +7,18 @@ from config.text import RefuseControlCharactersMixin
 
 from .due_dates import clean_due_date_field
 from .models import Questionnaire
+
+
+def language_field(**kwargs) -> forms.ChoiceField:
+    """An executive's language: their questionnaire's and their emails'. Blank: the emails
+    go out in the organisation's report language and the executive picks on the welcome
+    page (offered from their browser's languages)."""
+    return forms.ChoiceField(
+        choices=[("", _("Not set: they choose")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("Their invitation and reminders are written in it; they may switch."),
+        **kwargs,
+    )
 
 
 class PublishedQuestionnaireField(forms.ModelChoiceField):
@@ -44,8 +57,10 @@ class AssessmentCreateForm(RefuseControlCharactersMixin, forms.Form):
     )
     ceo_name = forms.CharField(label=_("CEO’s name"), max_length=150, required=False)
     ceo_email = forms.EmailField(label=_("CEO’s email"))
+    ceo_language = language_field(label=_("CEO’s language"))
     ciso_name = forms.CharField(label=_("CISO’s name"), max_length=150, required=False)
     ciso_email = forms.EmailField(label=_("CISO’s email"))
+    ciso_language = language_field(label=_("CISO’s language"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,6 +90,7 @@ class RespondentForm(RefuseControlCharactersMixin, forms.Form):
             "open round, emails a new link to this one. Saved answers are kept."
         ),
     )
+    language = language_field(label=_("Language"))
 
 
 class RevokeForm(forms.Form):

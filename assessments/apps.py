@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AssessmentsConfig(AppConfig):
     name = "assessments"
-    verbose_name = "Questionnaires and assessments"
+    verbose_name = _("Questionnaires and assessments")
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in

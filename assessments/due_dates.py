@@ -9,6 +9,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext, ngettext
 
 MAX_YEARS_AHEAD = 2
 
@@ -28,13 +29,14 @@ def due_date_problem(due: date | None, today: date | None = None) -> str | None:
         return None
     today = today or timezone.localdate()
     if due < today:
-        return "The due date is in the past."
+        return gettext("The due date is in the past.")
     latest = latest_due_date(today)
     if due > latest:
-        return (
-            f"The due date is more than {MAX_YEARS_AHEAD} years away; choose a date up to "
-            f"{dateformat.format(latest, 'j F Y')}."
-        )
+        return ngettext(
+            "The due date is more than %(years)d year away; choose a date up to %(latest)s.",
+            "The due date is more than %(years)d years away; choose a date up to %(latest)s.",
+            MAX_YEARS_AHEAD,
+        ) % {"years": MAX_YEARS_AHEAD, "latest": dateformat.format(latest, "j F Y")}
     return None
 
 

@@ -1,6 +1,8 @@
 """Typed errors of the respondent journey. Each carries a message fit to show the person
 who caused it, and the HTTP status the views answer with."""
 
+from django.utils.translation import ngettext
+
 
 class RespondentError(Exception):
     """Base class: something a respondent (or a caller on their behalf) may not do."""
@@ -27,10 +29,15 @@ class IncompleteAnswers(RespondentError):
 
     def __init__(self, missing_codes: list[str]):
         count = len(missing_codes)
-        noun = "item is" if count == 1 else "items are"
         super().__init__(
-            f"{count} {noun} still unanswered: answer each or mark it \u201cDon\u2019t know\u201d "
-            f"before you submit."
+            ngettext(
+                "%(count)d item is still unanswered: answer each or mark it “Don’t know” "
+                "before you submit.",
+                "%(count)d items are still unanswered: answer each or mark it “Don’t know” "
+                "before you submit.",
+                count,
+            )
+            % {"count": count}
         )
         self.missing_codes = missing_codes
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.text import RefuseControlCharactersMixin
@@ -24,7 +25,7 @@ def language_field(**kwargs) -> forms.ChoiceField:
 
 class PublishedQuestionnaireField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Questionnaire) -> str:
-        return _("%(title)s (%(slug)s, version %(version)s)") % {
+        return gettext("%(title)s (%(slug)s, version %(version)s)") % {
             "title": obj.title,
             "slug": obj.slug,
             "version": obj.version,
@@ -48,8 +49,9 @@ def default_questionnaire() -> Questionnaire | None:
 
 class AssessmentCreateForm(RefuseControlCharactersMixin, forms.Form):
     title = forms.CharField(
+        label=_("Title"),
         max_length=200,
-        help_text="For example \u201cGenAI alignment, spring 2026\u201d. The executives see it.",
+        help_text=_("For example “GenAI alignment, spring 2026”. The executives see it."),
     )
     questionnaire = PublishedQuestionnaireField(
         queryset=Questionnaire.objects.none(),
@@ -61,15 +63,18 @@ class AssessmentCreateForm(RefuseControlCharactersMixin, forms.Form):
         ),
     )
     due_date = forms.DateField(
+        label=_("Due date"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Reminders go out a few days before and after it. Links stay valid until "
-        "at least this date.",
+        help_text=_(
+            "Reminders go out a few days before and after it. Links stay valid until "
+            "at least this date."
+        ),
     )
-    ceo_name = forms.CharField(label="CEO\u2019s name", max_length=150, required=False)
-    ceo_email = forms.EmailField(label="CEO\u2019s email")
+    ceo_name = forms.CharField(label=_("CEO’s name"), max_length=150, required=False)
+    ceo_email = forms.EmailField(label=_("CEO’s email"))
     ceo_language = language_field(label=_("CEO’s language"))
-    ciso_name = forms.CharField(label="CISO\u2019s name", max_length=150, required=False)
-    ciso_email = forms.EmailField(label="CISO\u2019s email")
+    ciso_name = forms.CharField(label=_("CISO’s name"), max_length=150, required=False)
+    ciso_email = forms.EmailField(label=_("CISO’s email"))
     ciso_language = language_field(label=_("CISO’s language"))
 
     def __init__(self, *args, **kwargs):
@@ -85,15 +90,20 @@ class AssessmentCreateForm(RefuseControlCharactersMixin, forms.Form):
         data = super().clean()
         ceo, ciso = data.get("ceo_email"), data.get("ciso_email")
         if ceo and ciso and ceo.lower() == ciso.lower():
-            self.add_error("ciso_email", "The CEO and the CISO need different email addresses.")
+            self.add_error(
+                "ciso_email", gettext("The CEO and the CISO need different email addresses.")
+            )
         return data
 
 
 class RespondentForm(RefuseControlCharactersMixin, forms.Form):
-    name = forms.CharField(max_length=150, required=False)
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
     email = forms.EmailField(
-        help_text="Changing the address withdraws the links sent to the old one and, in an "
-        "open round, emails a new link to this one. Saved answers are kept."
+        label=_("Email"),
+        help_text=_(
+            "Changing the address withdraws the links sent to the old one and, in an "
+            "open round, emails a new link to this one. Saved answers are kept."
+        ),
     )
     language = language_field(label=_("Language"))
 
@@ -102,8 +112,8 @@ class RevokeForm(forms.Form):
     send_new = forms.BooleanField(
         required=False,
         initial=True,
-        label="Email a new link now",
-        help_text="Without it, the executive has no working link until you resend one.",
+        label=_("Email a new link now"),
+        help_text=_("Without it, the executive has no working link until you resend one."),
     )
 
 

@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from config.tasking import enqueue_on_commit
 from organizations.audit import Action, audit_record
@@ -68,7 +69,10 @@ LINK_STATUSES = (Assessment.Status.OPEN, Assessment.Status.SCORED)
 def _require_open(assessment: Assessment) -> None:
     if assessment.status not in LINK_STATUSES:
         status = assessment.get_status_display().lower()
-        raise ValidationError(f"Links are only sent for an open assessment (this one is {status}).")
+        raise ValidationError(
+            gettext("Links are only sent for an open assessment (this one is %(status)s).")
+            % {"status": status}
+        )
 
 
 # --- Queueing and sending ---------------------------------------------------------------
@@ -298,17 +302,25 @@ def reminder_due(
 
 
 def reminder_blocker(respondent: Respondent) -> str | None:
-    """Why this respondent must not be reminded at all, or None."""
+    """Why this respondent must not be reminded at all (a whole sentence), or None."""
+    values = {"role": respondent.get_role_display(), "limit": REMINDER_LIMIT}
     if respondent.submitted_at:
-        return "has already submitted"
+        return gettext("The %(role)s has already submitted.") % values
     if respondent.revoked_at:
-        return "has no valid link (revoked)"
+        return gettext("The %(role)s has no valid link (revoked).") % values
     if respondent.assessment.status != Assessment.Status.OPEN:
-        return "is in a round that is not open"
+        return gettext("The %(role)s is in a round that is not open.") % values
     if respondent.invited_at is None:
-        return "has not been invited yet"
+        return gettext("The %(role)s has not been invited yet.") % values
     if respondent.reminder_count >= REMINDER_LIMIT:
-        return f"has had the maximum of {REMINDER_LIMIT} reminders"
+        return (
+            ngettext(
+                "The %(role)s has had the maximum of %(limit)d reminder.",
+                "The %(role)s has had the maximum of %(limit)d reminders.",
+                REMINDER_LIMIT,
+            )
+            % values
+        )
     return None
 
 
@@ -323,7 +335,7 @@ def respondent_remind(*, respondent: Respondent, by=None, on_schedule: bool = Fa
     )
     blocker = reminder_blocker(locked)
     if blocker:
-        raise ReminderRefused(f"The {locked.get_role_display()} {blocker}.")
+        raise ReminderRefused(blocker)
     today = timezone.localdate()
     last = timezone.localdate(locked.last_reminded_at) if locked.last_reminded_at else None
     if on_schedule and not reminder_due(
@@ -332,7 +344,7 @@ def respondent_remind(*, respondent: Respondent, by=None, on_schedule: bool = Fa
         reminder_count=locked.reminder_count,
         last_reminded_on=last,
     ):
-        raise ReminderRefused("Not due today.")
+        raise ReminderRefused(gettext("Not due today."))
     locked.reminder_count += 1
     locked.last_reminded_at = timezone.now()
     locked.save(update_fields=["reminder_count", "last_reminded_at", "updated_at"])

@@ -33,7 +33,8 @@ from django.db import transaction
 from django.db.models import F, Max, Q, Value
 from django.db.models.functions import Replace
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, ngettext
 
 from organizations.audit import Action, audit_record
 from organizations.models import AuditEvent, Membership, Organization
@@ -142,8 +143,11 @@ def respondent_erase(
     )
     if locked.erased_at is not None:
         raise LifecycleRefused(
-            f"The {locked.get_role_display()}'s personal data was already erased "
-            f"on {timezone.localtime(locked.erased_at):%d %B %Y}."
+            gettext("The %(role)s's personal data was already erased on %(date)s.")
+            % {
+                "role": locked.get_role_display(),
+                "date": dateformat.format(timezone.localtime(locked.erased_at), "d F Y"),
+            }
         )
     assessment = locked.assessment
     scrubbed = _scrub_audit(locked)
@@ -199,14 +203,23 @@ def _open_workshops(rounds) -> list[Assessment]:
     return list(rounds.filter(workshop__isnull=False, workshop__finished_at__isnull=True))
 
 
-def _refuse_open_workshops(rounds, what: str) -> None:
+def _refuse_open_workshops(rounds, *, organization: bool) -> None:
+    """Refuse to delete a round (or, with `organization`, an organisation) while a workshop
+    of it is in progress."""
     open_ones = _open_workshops(rounds)
     if open_ones:
         titles = ", ".join(f"“{r.title}”" for r in open_ones)
-        raise LifecycleRefused(
-            f"{what} has a workshop in progress ({titles}). Finish the workshop first, "
-            "then delete: nothing was deleted."
-        )
+        if organization:
+            sentence = gettext(
+                "This organisation has a workshop in progress (%(titles)s). Finish the workshop "
+                "first, then delete: nothing was deleted."
+            )
+        else:
+            sentence = gettext(
+                "This assessment has a workshop in progress (%(titles)s). Finish the workshop "
+                "first, then delete: nothing was deleted."
+            )
+        raise LifecycleRefused(sentence % {"titles": titles})
 
 
 def undo_deadline(deleted_at: datetime) -> datetime:
@@ -218,8 +231,8 @@ def assessment_delete(*, assessment: Assessment, by=None, request=None) -> Asses
     """Hide a round at once (undo for UNDO_DAYS, then purged)."""
     locked = Assessment.all_objects.select_for_update().get(pk=assessment.pk)
     if locked.deleted_at is not None:
-        raise LifecycleRefused("This assessment is already deleted.")
-    _refuse_open_workshops(Assessment.objects.filter(pk=locked.pk), "This assessment")
+        raise LifecycleRefused(gettext("This assessment is already deleted."))
+    _refuse_open_workshops(Assessment.objects.filter(pk=locked.pk), organization=False)
     locked.deleted_at, locked.deleted_by = timezone.now(), by
     locked.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
     _audit_round(Action.ROUND_DELETED, locked, by=by, request=request)
@@ -231,10 +244,12 @@ def assessment_restore(*, assessment: Assessment, by=None, request=None) -> Asse
     """Undo the deletion of a round, within UNDO_DAYS."""
     locked = Assessment.all_objects.select_for_update().get(pk=assessment.pk)
     if locked.deleted_at is None:
-        raise LifecycleRefused("This assessment is not deleted.")
+        raise LifecycleRefused(gettext("This assessment is not deleted."))
     if locked.deleted_with_organization:
         raise LifecycleRefused(
-            "This assessment was deleted with its organisation: undo that deletion instead."
+            gettext(
+                "This assessment was deleted with its organisation: undo that deletion instead."
+            )
         )
     _refuse_late(locked.deleted_at)
     locked.deleted_at, locked.deleted_by = None, None
@@ -246,7 +261,12 @@ def assessment_restore(*, assessment: Assessment, by=None, request=None) -> Asse
 def _refuse_late(deleted_at: datetime) -> None:
     if undo_deadline(deleted_at) <= timezone.now():
         raise LifecycleRefused(
-            f"The {UNDO_DAYS} days to undo this deletion are over; it is being purged."
+            ngettext(
+                "The %(days)d day to undo this deletion is over; it is being purged.",
+                "The %(days)d days to undo this deletion are over; it is being purged.",
+                UNDO_DAYS,
+            )
+            % {"days": UNDO_DAYS}
         )
 
 
@@ -256,9 +276,9 @@ def organization_delete(*, organization: Organization, by=None, request=None) ->
     Refused, with nothing changed, while one of its rounds has a workshop in progress."""
     locked = Organization.all_objects.select_for_update().get(pk=organization.pk)
     if locked.deleted_at is not None:
-        raise LifecycleRefused("This organisation is already deleted.")
+        raise LifecycleRefused(gettext("This organisation is already deleted."))
     rounds = Assessment.objects.select_for_update().filter(organization=locked)
-    _refuse_open_workshops(rounds, "This organisation")
+    _refuse_open_workshops(rounds, organization=True)
     now = timezone.now()
     rounds.update(deleted_at=now, deleted_by=by, deleted_with_organization=True, updated_at=now)
     locked.deleted_at, locked.deleted_by = now, by
@@ -272,7 +292,7 @@ def organization_restore(*, organization: Organization, by=None, request=None) -
     """Undo the deletion of an organisation and of the rounds deleted with it."""
     locked = Organization.all_objects.select_for_update().get(pk=organization.pk)
     if locked.deleted_at is None:
-        raise LifecycleRefused("This organisation is not deleted.")
+        raise LifecycleRefused(gettext("This organisation is not deleted."))
     _refuse_late(locked.deleted_at)
     Assessment.all_objects.filter(organization=locked, deleted_with_organization=True).update(
         deleted_at=None, deleted_by=None, deleted_with_organization=False, updated_at=timezone.now()

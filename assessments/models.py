@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
@@ -149,13 +149,13 @@ class Question(Translated, models.Model):
     code = models.CharField(max_length=10)
     ceo_text = models.TextField("CEO wording")
     ciso_text = models.TextField("CISO wording")
-    scale = models.CharField(max_length=10, help_text="Scale code from the bank file, e.g. A.")
-    anchors = models.JSONField(help_text="The five anchor labels, for values 1 to 5.")
-    reverse = models.BooleanField(default=False, help_text="Higher is worse.")
+    scale = models.CharField(max_length=10, help_text=_("Scale code from the bank file, e.g. A."))
+    anchors = models.JSONField(help_text=_("The five anchor labels, for values 1 to 5."))
+    reverse = models.BooleanField(default=False, help_text=_("Higher is worse."))
     predict = models.BooleanField(
         default=False,
         db_default=False,
-        help_text="The respondent also predicts the other executive's answer (bank version 2).",
+        help_text=_("The respondent also predicts the other executive's answer (bank version 2)."),
     )
     references = models.JSONField(default=list, blank=True)
     benchmark_ids = models.JSONField(default=list, blank=True)
@@ -191,10 +191,10 @@ class LiveAssessmentManager(models.Manager):
 
 class Assessment(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        SCORED = "scored", "Scored"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", pgettext_lazy("assessment status", "Draft")
+        OPEN = "open", pgettext_lazy("assessment status", "Open")
+        SCORED = "scored", pgettext_lazy("assessment status", "Scored")
+        CLOSED = "closed", pgettext_lazy("assessment status", "Closed")
 
     code = models.CharField(max_length=32, unique=True, default=new_public_code, editable=False)
     organization = models.ForeignKey(
@@ -229,7 +229,7 @@ class Assessment(models.Model):
     deleted_with_organization = models.BooleanField(default=False, editable=False)
     # Retention (PARLEY_RETENTION_MONTHS): a round on legal hold is never purged.
     legal_hold = models.BooleanField(
-        default=False, help_text="Never purge this round, whatever the retention period."
+        default=False, help_text=_("Never purge this round, whatever the retention period.")
     )
     retention_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -259,8 +259,8 @@ class Assessment(models.Model):
 
 class Respondent(models.Model):
     class Role(models.TextChoices):
-        CEO = "ceo", "CEO"
-        CISO = "ciso", "CISO"
+        CEO = "ceo", _("CEO")
+        CISO = "ciso", _("CISO")
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="respondents")
     role = models.CharField(max_length=4, choices=Role.choices)
@@ -334,7 +334,7 @@ class Respondent(models.Model):
         return self.Role.CISO if self.role == self.Role.CEO else self.Role.CEO
 
     def get_other_role_display(self) -> str:
-        return self.Role(self.other_role).label
+        return str(self.Role(self.other_role).label)
 
 
 class Invitation(models.Model):
@@ -345,13 +345,13 @@ class Invitation(models.Model):
     (Respondent.token_expires_at)."""
 
     class Kind(models.TextChoices):
-        INVITATION = "invitation", "Invitation"
-        REMINDER = "reminder", "Reminder"
-        PRINTED = "printed", "Link printed by a command"
+        INVITATION = "invitation", pgettext_lazy("kind of email", "Invitation")
+        REMINDER = "reminder", pgettext_lazy("kind of email", "Reminder")
+        PRINTED = "printed", _("Link printed by a command")
 
     respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="invitations")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    email = models.EmailField(help_text="The address the link was sent to.")
+    email = models.EmailField(help_text=_("The address the link was sent to."))
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -451,25 +451,29 @@ class PrivacyNotice(models.Model):
 
     summary = models.TextField(
         blank=True,
-        help_text="Shown on the welcome page of every personal link. Plain text; blank lines "
-        "separate paragraphs. Leave empty for Parley's default text.",
+        help_text=_(
+            "Shown on the welcome page of every personal link. Plain text; blank lines "
+            "separate paragraphs. Leave empty for Parley's default text."
+        ),
     )
     full_text = models.TextField(
-        "full privacy notice",
+        _("full privacy notice"),
         blank=True,
-        help_text="The privacy page linked from the welcome page. Plain text; blank lines "
-        "separate paragraphs. Leave empty for Parley's default text.",
+        help_text=_(
+            "The privacy page linked from the welcome page. Plain text; blank lines "
+            "separate paragraphs. Leave empty for Parley's default text."
+        ),
     )
     contact = models.CharField(
         max_length=254,
         blank=True,
-        help_text="Whom executives write to about their data (an email address or a name).",
+        help_text=_("Whom executives write to about their data (an email address or a name)."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "privacy notice"
-        verbose_name_plural = "privacy notice"
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notice")
 
     def __str__(self):
-        return "Privacy notice for executives"
+        return str(_("Privacy notice for executives"))

@@ -14,6 +14,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from organizations.selectors import organizations_managed_by
 
@@ -457,22 +458,31 @@ def respondent_status(respondent: Respondent, item_count: int, now=None) -> Resp
     pending = getattr(respondent, "pending_invitations", 0)
     live = not respondent.revoked_at and not respondent.access_expired(now)
     if respondent.submitted_at:
-        return RespondentStatus("submitted", "Submitted", respondent.submitted_at, live)
+        return RespondentStatus(
+            "submitted", pgettext("respondent status", "Submitted"), respondent.submitted_at, live
+        )
     if respondent.revoked_at and not pending:
-        return RespondentStatus("revoked", "Link revoked", respondent.revoked_at, False)
+        return RespondentStatus("revoked", gettext("Link revoked"), respondent.revoked_at, False)
     if respondent.access_expired(now) and not pending:
         expired = respondent.access_expires_at
-        return RespondentStatus("expired", "Link expired", expired, False)
+        return RespondentStatus("expired", gettext("Link expired"), expired, False)
     if answered or respondent.started_at:
-        label = f"In progress: {answered} of {item_count} answered"
+        label = gettext("In progress: %(answered)s of %(total)s answered") % {
+            "answered": answered,
+            "total": item_count,
+        }
         return RespondentStatus("in-progress", label, respondent.started_at, live)
     if respondent.opened_at:
-        return RespondentStatus("opened", "Opened, not started", respondent.opened_at, live)
+        return RespondentStatus(
+            "opened", gettext("Opened, not started"), respondent.opened_at, live
+        )
     if respondent.invited_at:
-        return RespondentStatus("invited", "Invited", respondent.invited_at, live)
+        return RespondentStatus(
+            "invited", pgettext("respondent status", "Invited"), respondent.invited_at, live
+        )
     if pending:
-        return RespondentStatus("sending", "Invitation being sent", None, live)
-    return RespondentStatus("not-invited", "Not invited yet")
+        return RespondentStatus("sending", gettext("Invitation being sent"), None, live)
+    return RespondentStatus("not-invited", gettext("Not invited yet"))
 
 
 # --- Question banks -----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import dateformat, timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from config import handoffs
 from config.tasking import Sends
@@ -252,11 +252,13 @@ def assessment_create(
 ) -> Assessment:
     """A draft assessment with its CEO and CISO. Nothing is sent until it is opened."""
     if not questionnaire.is_published:
-        raise ValidationError({"questionnaire": "Only a published questionnaire can be used."})
+        raise ValidationError(
+            {"questionnaire": gettext("Only a published questionnaire can be used.")}
+        )
     refuse_bad_due_date(due_date)
     if _clean_email(ceo.email).lower() == _clean_email(ciso.email).lower():
         raise ValidationError(
-            {"ciso_email": "The CEO and the CISO need different email addresses."}
+            {"ciso_email": gettext("The CEO and the CISO need different email addresses.")}
         )
     assessment = Assessment(
         organization=organization,
@@ -293,7 +295,10 @@ def assessment_open(*, assessment: Assessment, by=None, send_invitations: bool =
     if locked.status == Assessment.Status.OPEN:
         return locked
     if locked.status != Assessment.Status.DRAFT:
-        raise ValidationError(f"This assessment is {locked.get_status_display().lower()}.")
+        raise ValidationError(
+            gettext("This assessment is %(status)s.")
+            % {"status": locked.get_status_display().lower()}
+        )
     locked.status = Assessment.Status.OPEN
     locked.opened_at = timezone.now()
     locked.save(update_fields=["status", "opened_at", "updated_at"])
@@ -305,6 +310,8 @@ def assessment_open(*, assessment: Assessment, by=None, send_invitations: bool =
 
 
 # --- Answers ----------------------------------------------------------------------------
+
+_NO_LONGER = gettext_noop("Your answers can no longer be changed.")
 
 
 @dataclass(frozen=True)
@@ -321,35 +328,49 @@ def _refuse_locked(respondent: Respondent, now) -> None:
     if respondent.submitted_at:
         submitted = dateformat.format(timezone.localtime(respondent.submitted_at), "j F Y")
         raise AnswersLocked(
-            f"Your answers were submitted on {submitted} and can no longer be changed."
+            gettext("Your answers were submitted on %(date)s and can no longer be changed.")
+            % {"date": submitted}
         )
     if respondent.revoked_at:
-        raise AnswersLocked("This link has been withdrawn; your answers cannot be changed.")
+        raise AnswersLocked(
+            gettext("This link has been withdrawn; your answers cannot be changed.")
+        )
     if assessment.status != Assessment.Status.OPEN:
-        raise AnswersLocked("This assessment is not open for answers.")
+        raise AnswersLocked(gettext("This assessment is not open for answers."))
     if respondent.access_expired(now):
-        raise AnswersLocked("This link has expired; your answers cannot be changed.")
+        raise AnswersLocked(gettext("This link has expired; your answers cannot be changed."))
 
 
 def _check_answer(respondent: Respondent, entry: AnswerInput) -> None:
     question = entry.question
     if question.questionnaire_id != respondent.assessment.questionnaire_id:
-        raise AnswerRefused(f"Item {question.code} is not part of your questionnaire.")
+        raise AnswerRefused(_not_in_questionnaire(question))
     problem = _answer_problem(entry.value, entry.dont_know, entry.comment)
     if problem:
-        raise AnswerRefused(f"Item {question.code}: {problem}")
+        raise AnswerRefused(_item_problem(question, problem))
+
+
+def _not_in_questionnaire(question: Question) -> str:
+    return gettext("Item %(code)s is not part of your questionnaire.") % {"code": question.code}
+
+
+def _item_problem(question: Question, problem: str) -> str:
+    # Translators: %(problem)s is one of the answer's problems ("the answer must be …").
+    return gettext("Item %(code)s: %(problem)s") % {"code": question.code, "problem": problem}
 
 
 def _answer_problem(value, dont_know: bool, comment: str) -> str | None:
     """What is wrong with an answer in itself (no database needed), or None."""
     if value is not None and (type(value) is not int or not 1 <= value <= 5):  # bool too
-        return "the answer must be a number from 1 to 5."
+        return gettext("the answer must be a number from 1 to 5.")
     if dont_know and value is not None:
-        return "choose an answer or \u201cDon\u2019t know\u201d, not both."
+        return gettext("choose an answer or “Don’t know”, not both.")
     if problem := control_character_problem(comment, "comment"):
         return problem
     if len(comment) > COMMENT_MAX_LENGTH:
-        return f"the comment is longer than {COMMENT_MAX_LENGTH} characters."
+        return gettext("the comment is longer than %(limit)d characters.") % {
+            "limit": COMMENT_MAX_LENGTH
+        }
     return None
 
 
@@ -371,7 +392,7 @@ def answers_save(*, respondent: Respondent, entries: list[AnswerInput]) -> list[
     if ids is None:
         fresh = Respondent.objects.select_related("assessment").get(pk=respondent.pk)
         _refuse_locked(fresh, now)
-        raise AnswersLocked("Your answers can no longer be changed.")  # pragma: no cover
+        raise AnswersLocked(gettext(_NO_LONGER))  # pragma: no cover
     if respondent.started_at is None:
         respondent.started_at = now
     return [
@@ -483,11 +504,16 @@ class PredictionInput:
     cant_say: bool
 
 
-def _prediction_problem(value, cant_say: bool, noun: str = "prediction") -> str | None:
+def _prediction_problem(value, cant_say: bool, *, felt: bool = False) -> str | None:
+    """What is wrong with a prediction (or, with `felt`, the felt answer), or None."""
     if value is not None and (type(value) is not int or not 1 <= value <= 5):  # bool too
-        return f"the {noun} must be a number from 1 to 5."
+        if felt:
+            return gettext("the answer must be a number from 1 to 5.")
+        return gettext("the prediction must be a number from 1 to 5.")
     if cant_say and value is not None:
-        return f"choose one {noun} or \u201cCan\u2019t say\u201d, not both."
+        if felt:
+            return gettext("choose one answer or “Can’t say”, not both.")
+        return gettext("choose one prediction or “Can’t say”, not both.")
     return None
 
 
@@ -516,12 +542,14 @@ def predictions_save(*, respondent: Respondent, entries: list[PredictionInput]) 
     for entry in entries:
         question = entry.question
         if question.questionnaire_id != respondent.assessment.questionnaire_id:
-            raise AnswerRefused(f"Item {question.code} is not part of your questionnaire.")
+            raise AnswerRefused(_not_in_questionnaire(question))
         if not question.predict:
-            raise AnswerRefused(f"Item {question.code} asks for no prediction.")
+            raise AnswerRefused(
+                gettext("Item %(code)s asks for no prediction.") % {"code": question.code}
+            )
         problem = _prediction_problem(entry.value, entry.cant_say)
         if problem:
-            raise AnswerRefused(f"Item {question.code}: {problem}")
+            raise AnswerRefused(_item_problem(question, problem))
     if not entries:
         return
     stamp = connection.ops.adapt_datetimefield_value(now)
@@ -530,7 +558,7 @@ def predictions_save(*, respondent: Respondent, entries: list[PredictionInput]) 
         if not cursor.rowcount:
             fresh = Respondent.objects.select_related("assessment").get(pk=respondent.pk)
             _refuse_locked(fresh, now)
-            raise AnswersLocked("Your answers can no longer be changed.")  # pragma: no cover
+            raise AnswersLocked(gettext(_NO_LONGER))  # pragma: no cover
         rows = ", ".join(["(%s, %s, NULL, FALSE, '', %s, %s, %s, %s)"] * len(entries))
         values = [
             v
@@ -566,10 +594,11 @@ def felt_save(*, respondent: Respondent, value: int | None, cant_say: bool) -> N
     now = timezone.now()
     _refuse_locked(respondent, now)
     if not respondent.assessment.questionnaire.has_felt:
-        raise AnswerRefused("Your questionnaire has no question on felt alignment.")
-    problem = _prediction_problem(value, cant_say, noun="answer")
+        raise AnswerRefused(gettext("Your questionnaire has no question on felt alignment."))
+    problem = _prediction_problem(value, cant_say, felt=True)
     if problem:
-        raise AnswerRefused(f"How aligned you feel: {problem}")
+        # Translators: %(problem)s is one of the answer's problems ("the answer must be …").
+        raise AnswerRefused(gettext("How aligned you feel: %(problem)s") % {"problem": problem})
     written = Respondent.objects.filter(
         pk=respondent.pk, submitted_at__isnull=True, revoked_at__isnull=True
     ).update(
@@ -579,7 +608,7 @@ def felt_save(*, respondent: Respondent, value: int | None, cant_say: bool) -> N
         updated_at=now,
     )
     if not written:
-        raise AnswersLocked("Your answers can no longer be changed.")
+        raise AnswersLocked(gettext(_NO_LONGER))
     respondent.felt_value, respondent.felt_cant_say = value, cant_say
 
 
@@ -749,11 +778,17 @@ def respondent_reopen(*, respondent: Respondent, by=None, request=None) -> Respo
     if assessment.status != Assessment.Status.OPEN:
         status = assessment.get_status_display().lower()
         raise ValidationError(
-            f"Only an open round can be reopened (this one is {status}): start the next "
-            "round instead."
+            gettext(
+                "Only an open round can be reopened (this one is %(status)s): start the next "
+                "round instead."
+            )
+            % {"status": status}
         )
     if locked.submitted_at is None:
-        raise ValidationError(f"The {role} has not submitted: their answers are still open.")
+        raise ValidationError(
+            gettext("The %(role)s has not submitted: their answers are still open.")
+            % {"role": role}
+        )
     locked.submitted_at = None
     locked.save(update_fields=["submitted_at", "updated_at"])
     respondent.submitted_at = None
@@ -802,7 +837,9 @@ def respondent_change_email(
         .first()
     )
     if other and other.lower() == email.lower():
-        raise ValidationError({"email": "The CEO and the CISO need different email addresses."})
+        raise ValidationError(
+            {"email": gettext("The CEO and the CISO need different email addresses.")}
+        )
     changed = email.lower() != respondent.email.lower()
     respondent.email = email
     if changed:

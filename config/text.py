@@ -13,12 +13,31 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext, pgettext_lazy
 
 # C0 and C1 control characters and DEL, except tab, line feed and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # What a control character becomes on export: the Unicode replacement character, so a
 # reader sees that something was there.
 REPLACEMENT = "\ufffd"
+# One whole sentence per kind of text, so a translation never assembles a noun into it.
+_SENTENCES = {
+    "text": pgettext_lazy(
+        "control character",
+        "The text contains an invisible control character (U+%(code)s) at position "
+        "%(position)d; remove it and try again.",
+    ),
+    "field": pgettext_lazy(
+        "control character",
+        "The field contains an invisible control character (U+%(code)s) at position "
+        "%(position)d; remove it and try again.",
+    ),
+    "comment": pgettext_lazy(
+        "control character",
+        "The comment contains an invisible control character (U+%(code)s) at position "
+        "%(position)d; remove it and try again.",
+    ),
+}
 
 
 def control_character_problem(text: str, what: str = "text") -> str | None:
@@ -26,10 +45,15 @@ def control_character_problem(text: str, what: str = "text") -> str | None:
     match = _CONTROL.search(text or "")
     if match is None:
         return None
-    return (
-        f"The {what} contains an invisible control character (U+{ord(match.group()):04X}) "
-        f"at position {match.start() + 1}; remove it and try again."
-    )
+    sentence = _SENTENCES.get(what)
+    values = {"code": f"{ord(match.group()):04X}", "position": match.start() + 1, "what": what}
+    if sentence is None:
+        # Translators: %(what)s names what was typed (as the caller words it, e.g. "notes").
+        sentence = gettext(
+            "The %(what)s contains an invisible control character (U+%(code)s) at position "
+            "%(position)d; remove it and try again."
+        )
+    return str(sentence) % values
 
 
 def refuse_control_characters(text: str, what: str = "text") -> str:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..access import managed_assessment, managed_organization
@@ -100,7 +101,9 @@ def assessment_new(request: HttpRequest, org_slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Assessment created as a draft. Check the details, then send the invitations.",
+                gettext(
+                    "Assessment created as a draft. Check the details, then send the invitations."
+                ),
             )
             return _to_detail(assessment)
     ctx = {"organization": organization, "form": form}
@@ -128,7 +131,7 @@ def assessment_send(request: HttpRequest, org_slug: str, code: str) -> HttpRespo
     assessment = _get_assessment_for_user(request, org_slug, code)
     if assessment.status != Assessment.Status.DRAFT:
         messages.info(
-            request, "The invitations were already sent. Use \u201cResend\u201d if needed."
+            request, gettext("The invitations were already sent. Use “Resend” if needed.")
         )
         return _to_detail(assessment)
     try:
@@ -136,7 +139,9 @@ def assessment_send(request: HttpRequest, org_slug: str, code: str) -> HttpRespo
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, "The assessment is open: both invitations are on their way.")
+        messages.success(
+            request, gettext("The assessment is open: both invitations are on their way.")
+        )
     return _to_detail(assessment)
 
 
@@ -154,7 +159,11 @@ def respondent_resend(request: HttpRequest, org_slug: str, code: str, role: str)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, f"A new invitation link is on its way to {respondent.email}.")
+        messages.success(
+            request,
+            gettext("A new invitation link is on its way to %(email)s.")
+            % {"email": respondent.email},
+        )
     return _to_detail(respondent.assessment)
 
 
@@ -167,13 +176,14 @@ def respondent_revoke(request: HttpRequest, org_slug: str, code: str, role: str)
     if respondent.assessment.status not in LINK_STATUSES:
         send_new = False
     respondent_revoke_link(respondent=respondent, send_new=send_new, by=request.user)
-    label = respondent.get_role_display()
+    values = {"role": respondent.get_role_display(), "email": respondent.email}
     if send_new:
-        text = (
-            f"The {label}\u2019s links are revoked; a new link is on its way to {respondent.email}."
-        )
+        text = gettext("The %(role)s’s links are revoked; a new link is on its way to %(email)s.")
     else:
-        text = f"The {label}\u2019s links are revoked. Resend an invitation to give them a new one."
+        text = gettext(
+            "The %(role)s’s links are revoked. Resend an invitation to give them a new one."
+        )
+    text %= values
     messages.success(request, text)
     return _to_detail(respondent.assessment)
 
@@ -199,9 +209,11 @@ def respondent_edit(request: HttpRequest, org_slug: str, code: str, role: str) -
             _add_errors(form, error)
         else:
             changed = respondent.email.lower() != old_email.lower()
-            text = "Saved."
+            text = gettext("Saved.")
             if changed and respondent.assessment.status in LINK_STATUSES:
-                text = f"Saved. The old links are revoked and a new one is on its way to {respondent.email}."
+                text = gettext(
+                    "Saved. The old links are revoked and a new one is on its way to %(email)s."
+                ) % {"email": respondent.email}
             messages.success(request, text)
             return _to_detail(respondent.assessment)
     ctx = {
@@ -222,12 +234,16 @@ def respondent_remind_now(
     try:
         respondent_remind(respondent=respondent, by=request.user)
     except ReminderRefused as refused:
-        messages.error(request, f"No reminder sent: {refused}")
+        messages.error(request, gettext("No reminder sent: %(reason)s") % {"reason": refused})
     else:
         messages.success(
             request,
-            f"Reminder {respondent.reminder_count} of {REMINDER_LIMIT} is on its way to "
-            f"{respondent.email}.",
+            gettext("Reminder %(number)s of %(limit)s is on its way to %(email)s.")
+            % {
+                "number": respondent.reminder_count,
+                "limit": REMINDER_LIMIT,
+                "email": respondent.email,
+            },
         )
     return _to_detail(respondent.assessment)
 
@@ -246,8 +262,11 @@ def respondent_reopen_for_changes(
     else:
         messages.success(
             request,
-            f"The {respondent.get_role_display()}\u2019s answers are open for changes again: "
-            f"they can use their link to change them and submit again. If their link no "
-            f"longer works, resend the invitation.",
+            gettext(
+                "The %(role)s’s answers are open for changes again: they can use their link "
+                "to change them and submit again. If their link no longer works, resend the "
+                "invitation."
+            )
+            % {"role": respondent.get_role_display()},
         )
     return _to_detail(respondent.assessment)

@@ -8,6 +8,7 @@ into the markup is escaped.
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from ..models import Question
 from ..selectors import SavedAnswer, SavedFelt
@@ -20,8 +21,8 @@ _ITEM = """\
   <legend class="item-text"><span class="item-code">{code}</span> {text}</legend>
   <div class="scale">{options}<div class="scale-option dont-know"><input type="radio" \
 class="form-check-input" name="q-{code}" id="q-{slug}-dk" value="dk"{dont_know}><label \
-for="q-{slug}-dk">Don\u2019t know</label></div></div>
-  <label class="form-label small mt-2 mb-1" for="c-{slug}">Comment (optional)</label>
+for="q-{slug}-dk">{dont_know_label}</label></div></div>
+  <label class="form-label small mt-2 mb-1" for="c-{slug}">{comment_label}</label>
   <textarea class="form-control form-control-sm" name="c-{code}" id="c-{slug}" rows="2" \
 maxlength="4000">
 {comment}</textarea>
@@ -42,7 +43,7 @@ _CHECKED = " checked"
 _PREDICTION = """\
 <fieldset class="item prediction" id="predict-{slug}" data-code="{code}/predicted" \
 data-complete="{complete}">
-  <legend class="item-text"><span class="visually-hidden">Item {code}: </span>{text}</legend>
+  <legend class="item-text"><span class="visually-hidden">{item_label} </span>{text}</legend>
   <div class="scale">{options}</div>
   <p class="save-status small mb-0" aria-live="polite" data-status></p>
 </fieldset>
@@ -62,7 +63,7 @@ _SCALE_OPTION = (
 )
 _CANT_SAY_OPTION = (
     '<div class="scale-option dont-know"><input type="radio" class="form-check-input" '
-    'name="{name}" id="{id}-cs" value="cs"{checked}><label for="{id}-cs">Can\u2019t say'
+    'name="{name}" id="{id}-cs" value="cs"{checked}><label for="{id}-cs">{cant_say_label}'
     "</label></div>"
 )
 
@@ -80,21 +81,24 @@ def _scale(name: str, id_prefix: str, anchors, value: int | None, cant_say: bool
         for number, label in enumerate(anchors, 1)
     )
     return options + _CANT_SAY_OPTION.format(
-        name=name, id=id_prefix, checked=_CHECKED if cant_say else ""
+        name=name,
+        id=id_prefix,
+        checked=_CHECKED if cant_say else "",
+        cant_say_label=escape(gettext("Can’t say")),
     )
 
 
 def prediction_question(other_role_label: str) -> str:
     """The prediction's question, in the respondent's own wording."""
-    return f"What do you think the {other_role_label} will answer?"
+    return gettext("What do you think the %(role)s will answer?") % {"role": other_role_label}
 
 
 def _choice_label(value, cant_say: bool, anchors) -> str:
     if cant_say:
-        return "Can\u2019t say"
+        return gettext("Can’t say")
     if value:
         return f"{value} \u2013 {anchors[value - 1]}" if anchors else str(value)
-    return "Not answered"
+    return gettext("Not answered")
 
 
 class Felt:
@@ -159,10 +163,10 @@ class Item:
     @property
     def answer_label(self) -> str:
         if self.saved.dont_know:
-            return "Don\u2019t know"
+            return gettext("Don’t know")
         if self.saved.value:
             return f"{self.saved.value} \u2013 {self.question.anchor(self.saved.value)}"
-        return "Not answered"
+        return gettext("Not answered")
 
     def html(self) -> SafeString:
         """The item's fieldset, with the saved answer checked and the comment filled in."""
@@ -185,6 +189,8 @@ class Item:
             options=options,
             dont_know=_CHECKED if saved.dont_know else "",
             comment=escape(saved.comment),
+            dont_know_label=escape(gettext("Don’t know")),
+            comment_label=escape(gettext("Comment (optional)")),
         )
         if self.question.predict:
             markup += self._prediction_html(code, slug)
@@ -197,6 +203,7 @@ class Item:
             code=code,
             slug=slug,
             complete="1" if saved.prediction_complete else "0",
+            item_label=escape(gettext("Item %(code)s:") % {"code": self.code}),
             text=escape(self.prediction_text),
             options=_scale(
                 f"p-{code}",

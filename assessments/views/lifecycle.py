@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from organizations.selectors import deleted_organizations_managed_by
@@ -55,7 +56,7 @@ def assessment_delete_view(request: HttpRequest, org_slug: str, code: str) -> Ht
     organization = _manager_organization(request, org_slug)
     if _deleted_round_or_none(organization, code) is not None:
         # A second click, or a second tab: say so, change nothing.
-        messages.info(request, "This assessment is already deleted.")
+        messages.info(request, gettext("This assessment is already deleted."))
         return redirect("assessments:deleted", org_slug=org_slug)
     assessment = managed_assessment(request.user, org_slug, code)
     if request.method == "POST":
@@ -66,8 +67,14 @@ def assessment_delete_view(request: HttpRequest, org_slug: str, code: str) -> Ht
             return redirect("assessments:detail", org_slug=org_slug, code=code)
         messages.success(
             request,
-            f"“{assessment.title}” is deleted. You can undo this for {UNDO_DAYS} days "
-            "from “Deleted assessments”.",
+            ngettext(
+                "“%(title)s” is deleted. You can undo this for %(days)d day "
+                "from “Deleted assessments”.",
+                "“%(title)s” is deleted. You can undo this for %(days)d days "
+                "from “Deleted assessments”.",
+                UNDO_DAYS,
+            )
+            % {"title": assessment.title, "days": UNDO_DAYS},
         )
         return redirect("assessments:list", org_slug=org_slug)
     ctx = {"organization": organization, "assessment": assessment, "undo_days": UNDO_DAYS}
@@ -83,7 +90,9 @@ def respondent_erase_view(request: HttpRequest, org_slug: str, code: str, role: 
     if request.method == "POST":
         choice = request.POST.get("answers")
         if choice not in ("keep", "remove"):
-            messages.error(request, "Choose whether to keep the answers as anonymous figures.")
+            messages.error(
+                request, gettext("Choose whether to keep the answers as anonymous figures.")
+            )
             return redirect("assessments:erase", org_slug=org_slug, code=code, role=role)
         try:
             respondent_erase(
@@ -96,7 +105,9 @@ def respondent_erase_view(request: HttpRequest, org_slug: str, code: str, role: 
             _refused(request, refused)
         else:
             messages.success(
-                request, f"The {respondent.get_role_display()}’s personal data is erased."
+                request,
+                gettext("The %(role)s’s personal data is erased.")
+                % {"role": respondent.get_role_display()},
             )
         return redirect("assessments:detail", org_slug=org_slug, code=code)
     ctx = {"organization": organization, "assessment": assessment, "respondent": respondent}
@@ -111,9 +122,9 @@ def assessment_hold_view(request: HttpRequest, org_slug: str, code: str) -> Http
     assessment_hold(assessment=assessment, hold=hold, by=request.user, request=request)
     messages.success(
         request,
-        "This assessment is on legal hold: retention never purges it."
+        gettext("This assessment is on legal hold: retention never purges it.")
         if hold
-        else "The legal hold is lifted.",
+        else gettext("The legal hold is lifted."),
     )
     return redirect("assessments:detail", org_slug=org_slug, code=code)
 
@@ -159,14 +170,14 @@ def assessment_restore_view(request: HttpRequest, org_slug: str, code: str) -> H
     assessment = _deleted_round_or_none(organization, code)
     if assessment is None:
         managed_assessment(request.user, org_slug, code)  # 404 unless it is a live round
-        messages.info(request, "This assessment is not deleted.")
+        messages.info(request, gettext("This assessment is not deleted."))
         return redirect("assessments:detail", org_slug=org_slug, code=code)
     try:
         assessment_restore(assessment=assessment, by=request.user, request=request)
     except LifecycleRefused as refused:
         _refused(request, refused)
         return redirect("assessments:deleted", org_slug=org_slug)
-    messages.success(request, f"“{assessment.title}” is back.")
+    messages.success(request, gettext("“%(title)s” is back.") % {"title": assessment.title})
     return redirect("assessments:detail", org_slug=org_slug, code=code)
 
 
@@ -174,7 +185,7 @@ def assessment_restore_view(request: HttpRequest, org_slug: str, code: str) -> H
 @require_http_methods(["GET", "POST"])
 def organization_delete_view(request: HttpRequest, org_slug: str) -> HttpResponse:
     if deleted_organizations_managed_by(request.user).filter(slug=org_slug).exists():
-        messages.info(request, "This organisation is already deleted.")
+        messages.info(request, gettext("This organisation is already deleted."))
         return redirect("lifecycle:deleted_organizations")
     organization = _manager_organization(request, org_slug)
     if request.method == "POST":
@@ -185,8 +196,14 @@ def organization_delete_view(request: HttpRequest, org_slug: str) -> HttpRespons
             return redirect("assessments:list", org_slug=org_slug)
         messages.success(
             request,
-            f"{organization.name} is deleted with all its assessments. You can undo this for "
-            f"{UNDO_DAYS} days from “Deleted organisations”.",
+            ngettext(
+                "%(organization)s is deleted with all its assessments. You can undo this for "
+                "%(days)d day from “Deleted organisations”.",
+                "%(organization)s is deleted with all its assessments. You can undo this for "
+                "%(days)d days from “Deleted organisations”.",
+                UNDO_DAYS,
+            )
+            % {"organization": organization.name, "days": UNDO_DAYS},
         )
         return redirect("lifecycle:deleted_organizations")
     ctx = {
@@ -220,12 +237,16 @@ def organization_restore_view(request: HttpRequest, org_slug: str) -> HttpRespon
     organization = deleted_organizations_managed_by(request.user).filter(slug=org_slug).first()
     if organization is None:
         _manager_organization(request, org_slug)  # 404 unless it is a live organisation
-        messages.info(request, "This organisation is not deleted.")
+        messages.info(request, gettext("This organisation is not deleted."))
         return redirect("assessments:list", org_slug=org_slug)
     try:
         organization_restore(organization=organization, by=request.user, request=request)
     except LifecycleRefused as refused:
         _refused(request, refused)
         return redirect("lifecycle:deleted_organizations")
-    messages.success(request, f"{organization.name} is back, with the assessments deleted with it.")
+    messages.success(
+        request,
+        gettext("%(organization)s is back, with the assessments deleted with it.")
+        % {"organization": organization.name},
+    )
     return redirect("assessments:list", org_slug=org_slug)

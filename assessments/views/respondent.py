@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -110,9 +111,9 @@ def _note_visit(request, response: HttpResponse, respondent: Respondent, token: 
 
 def _link_error_text(error: LinkError) -> str:
     return {
-        LinkError.UNKNOWN: "This link is not valid.",
-        LinkError.REVOKED: "This link has been withdrawn.",
-        LinkError.EXPIRED: "This link has expired.",
+        LinkError.UNKNOWN: gettext("This link is not valid."),
+        LinkError.REVOKED: gettext("This link has been withdrawn."),
+        LinkError.EXPIRED: gettext("This link has expired."),
     }[error.reason]
 
 
@@ -258,7 +259,7 @@ def page(request: HttpRequest, respondent: Respondent, token: str, code: str) ->
     current = progress.page(code)
     if current is None:
         ctx = _base_ctx(respondent, token) | {
-            "message": "There is no such page in your questionnaire."
+            "message": gettext("There is no such page in your questionnaire.")
         }
         return render(request, "assessments/respond/refused.html", ctx, status=404)
     questions = progress.questions(current)
@@ -290,10 +291,16 @@ def page(request: HttpRequest, respondent: Respondent, token: str, code: str) ->
 
 
 def _locked_error(respondent: Respondent) -> AnswersLocked:
-    submitted = dateformat.format(timezone.localtime(respondent.submitted_at), "j F Y \\a\\t H:i")
     return AnswersLocked(
-        f"Your answers were submitted on {submitted} and can no longer be changed."
+        gettext("Your answers were submitted on %(date)s at %(time)s and can no longer be changed.")
+        % _submitted_when(respondent)
     )
+
+
+def _submitted_when(respondent: Respondent) -> dict[str, str]:
+    """The submit's date and time, as the messages about it name them."""
+    moment = timezone.localtime(respondent.submitted_at)
+    return {"date": dateformat.format(moment, "j F Y"), "time": dateformat.format(moment, "H:i")}
 
 
 def _after_save(request, token, progress: Progress, current) -> str:
@@ -318,13 +325,15 @@ def parse_answer(raw: str | None, code: str) -> tuple[int | None, bool]:
     if raw in {"1", "2", "3", "4", "5"}:
         return int(raw), False
     raise AnswerRefused(
-        f"Item {code}: the answer must be a number from 1 to 5, or \u201cDon\u2019t know\u201d."
+        gettext("Item %(code)s: the answer must be a number from 1 to 5, or “Don’t know”.")
+        % {"code": code}
     )
 
 
-def parse_expectation(raw: str | None, what: str) -> tuple[int | None, bool]:
-    """A posted prediction or felt answer ("1".."5", "cs" for "can't say", or empty) as
-    (value, cant_say); "dk" is read as "can't say" too (the import's spelling)."""
+def parse_expectation(raw: str | None, code: str | None) -> tuple[int | None, bool]:
+    """A posted prediction of item `code`, or the felt answer (`code` None), ("1".."5", "cs"
+    for "can't say", or empty) as (value, cant_say); "dk" is read as "can't say" too (the
+    import's spelling)."""
     raw = (raw or "").strip()
     if raw == "":
         return None, False
@@ -332,7 +341,14 @@ def parse_expectation(raw: str | None, what: str) -> tuple[int | None, bool]:
         return None, True
     if raw in {"1", "2", "3", "4", "5"}:
         return int(raw), False
-    raise AnswerRefused(f"{what}: choose a number from 1 to 5, or \u201cCan\u2019t say\u201d.")
+    if code is None:
+        raise AnswerRefused(
+            gettext("How aligned you feel: choose a number from 1 to 5, or “Can’t say”.")
+        )
+    raise AnswerRefused(
+        gettext("Item %(code)s, your prediction: choose a number from 1 to 5, or “Can’t say”.")
+        % {"code": code}
+    )
 
 
 def _save_page(
@@ -344,7 +360,10 @@ def _save_page(
     for key in request.POST:
         fields = (ANSWER_FIELD, COMMENT_FIELD, PREDICTION_FIELD)
         if key.startswith(fields) and key[2:] not in on_page:
-            raise AnswerRefused(f"Item {key[2:]} is not on this page of your questionnaire.")
+            raise AnswerRefused(
+                gettext("Item %(code)s is not on this page of your questionnaire.")
+                % {"code": key[2:]}
+            )
     entries, predictions = [], []
     for code, question in on_page.items():
         value, dont_know = parse_answer(request.POST.get(ANSWER_FIELD + code), code)
@@ -352,14 +371,12 @@ def _save_page(
         if value is not None or dont_know or comment:
             entries.append(AnswerInput(question, value, dont_know, comment))
         if question.predict:
-            expected, cant_say = parse_expectation(
-                request.POST.get(PREDICTION_FIELD + code), f"Item {code}, your prediction"
-            )
+            expected, cant_say = parse_expectation(request.POST.get(PREDICTION_FIELD + code), code)
             if expected is not None or cant_say:
                 predictions.append(PredictionInput(question, expected, cant_say))
     felt = None
     if with_felt:
-        felt = parse_expectation(request.POST.get(FELT_FIELD), "How aligned you feel")
+        felt = parse_expectation(request.POST.get(FELT_FIELD), None)
         felt = felt if felt != (None, False) else None
     page_save(respondent=respondent, entries=entries, predictions=predictions, felt=felt)
 
@@ -396,7 +413,7 @@ def _autosave_checked(request, token: str, code: str, comment: str) -> HttpRespo
     except LinkError as error:
         return _json({"error": _link_error_text(error)}, error.status)
     if question is None:
-        return _json({"error": f"Item {code[:20]} is not part of your questionnaire."}, 400)
+        return _json({"error": _not_in_questionnaire(code)}, 400)
     try:
         value, dont_know = parse_answer(request.POST.get("answer"), code)
         answers_save(
@@ -422,13 +439,11 @@ def _autosave_expectation(request, token: str, code: str) -> HttpResponse:
         return _json({"error": _link_error_text(error)}, error.status)
     try:
         if code == FELT_CODE:
-            value, cant_say = parse_expectation(request.POST.get("answer"), "How aligned you feel")
+            value, cant_say = parse_expectation(request.POST.get("answer"), None)
             felt_save(respondent=respondent, value=value, cant_say=cant_say)
         else:
             question = _predicted_question(respondent, question, item_code)
-            value, cant_say = parse_expectation(
-                request.POST.get("answer"), f"Item {item_code}, your prediction"
-            )
+            value, cant_say = parse_expectation(request.POST.get("answer"), item_code)
             page_save(
                 respondent=respondent,
                 entries=[],
@@ -446,7 +461,11 @@ def _predicted_question(respondent: Respondent, question, code: str) -> Question
         found = next((q for q in layout.questions if q.pk == question.pk), None)
         if found is not None:
             return found
-    raise AnswerRefused(f"Item {code[:20]} is not part of your questionnaire.")
+    raise AnswerRefused(_not_in_questionnaire(code))
+
+
+def _not_in_questionnaire(code: str) -> str:
+    return gettext("Item %(code)s is not part of your questionnaire.") % {"code": code[:20]}
 
 
 def _saved(code: str, complete: bool) -> HttpResponse:
@@ -508,7 +527,9 @@ def submit(request: HttpRequest, respondent: Respondent, token: str) -> HttpResp
     if respondent.submitted_at:
         return _refusal(request, respondent, token, _already_submitted(respondent))
     if request.POST.get("confirm") != "yes":
-        error = RespondentError("Tick the box to confirm that your answers are final, then submit.")
+        error = RespondentError(
+            gettext("Tick the box to confirm that your answers are final, then submit.")
+        )
         return _review(request, respondent, token, error=error)
     sends = Sends()
     try:
@@ -524,9 +545,9 @@ def submit(request: HttpRequest, respondent: Respondent, token: str) -> HttpResp
 
 
 def _already_submitted(respondent: Respondent) -> AnswersLocked:
-    submitted = dateformat.format(timezone.localtime(respondent.submitted_at), "j F Y \\a\\t H:i")
     return AnswersLocked(
-        f"Your answers were already submitted on {submitted}; nothing was changed."
+        gettext("Your answers were already submitted on %(date)s at %(time)s; nothing was changed.")
+        % _submitted_when(respondent)
     )
 
 

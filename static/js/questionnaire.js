@@ -12,6 +12,10 @@
     return;
   }
   var url = form.getAttribute("data-autosave-url");
+  // The words come from the page (data-msg-*), translated server side.
+  function message(name) {
+    return form.getAttribute("data-msg-" + name) || "";
+  }
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var answeredEl = document.querySelector("[data-answered-count]");
   var progressEl = document.querySelector("[data-progress]");
@@ -80,7 +84,7 @@
     }
     busy.add(item);
     inFlight += 1;
-    setStatus(item, "Saving\u2026", "saving");
+    setStatus(item, message("saving"), "saving");
     fetch(url, {
       method: "POST",
       body: body,
@@ -95,7 +99,9 @@
           })
           .then(function (data) {
             if (!response.ok) {
-              var refusal = new Error(data.error || "Not saved (error " + response.status + ").");
+              var refusal = new Error(
+                data.error || message("failed").replace("{status}", String(response.status))
+              );
               refusal.stored = data.stored;
               throw refusal;
             }
@@ -105,7 +111,7 @@
       .then(function (data) {
         lastSent.set(item, key);
         failed.delete(item);
-        setStatus(item, "Saved", "saved");
+        setStatus(item, message("saved"), "saved");
         if (data.complete) {
           countAnswered(item);
         }
@@ -117,12 +123,12 @@
           restore(item, error.stored);
           lastSent.set(item, payload(item).toString());
           failed.delete(item);
-          setStatus(item, error.message + " The item shows your saved answer again.", "error");
+          setStatus(item, error.message + " " + message("restored"), "error");
           return;
         }
         failed.add(item);
         var text = error instanceof TypeError
-          ? "Not saved: check your connection, then press Save."
+          ? message("offline")
           : error.message;
         setStatus(item, text, "error");
       })

@@ -11,6 +11,8 @@ perception, for the same reason as the rest of the portfolio: no client can be s
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from alignment.benchmarks import load_benchmarks
 from alignment.presentation.words import ROLE_LABELS, fixed
 
@@ -37,7 +39,11 @@ class RolePerception:
 
     @property
     def benchmark(self) -> str:
-        return "n/a" if self.benchmark_percent is None else fixed(self.benchmark_percent) + "%"
+        return (
+            gettext("n/a")
+            if self.benchmark_percent is None
+            else fixed(self.benchmark_percent) + "%"
+        )
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,7 @@ class PerceptionPortfolio:
 
 
 def _share(part: int, whole: int) -> str:
-    return "n/a" if not whole else fixed(100 * part / whole) + "%"
+    return gettext("n/a") if not whole else fixed(100 * part / whole) + "%"
 
 
 def perception_portfolio(
@@ -80,7 +86,7 @@ def perception_portfolio(
         organisations=len(found),
         mean_understanding=fixed(sum(understanding) / len(understanding))
         if understanding
-        else "n/a",
+        else gettext("n/a"),
         roles=tuple(roles),
         citation=load_benchmarks().citation(figure),
     )

@@ -201,7 +201,7 @@ def next_round_start(
     )
     if later is not None:
         raise ValidationError(
-            gettext("A later round already exists: \u201c%(title)s\u201d.") % {"title": later.title}
+            gettext("A later round already exists: “%(title)s”.") % {"title": later.title}
         )
     people = {r.role: r for r in Respondent.objects.filter(assessment=locked)}
     created = assessment_create(

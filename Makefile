@@ -9,7 +9,8 @@ PORT ?= 8000
 # `make run` starts, unless PARLEY_BASE_URL is set (e.g. behind a proxy).
 PARLEY_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run demo test lint bench bench-scale install install-dev migrate worker beat clean
+.PHONY: run demo test lint bench bench-scale install install-dev migrate worker beat clean \
+	messages messages-extract i18n-report
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Parley needs Python 3.11 or newer (found %s). Set PYTHON=python3.11." % sys.version.split()[0])'
@@ -30,7 +31,26 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev node_modules/.installed
 
-migrate: install
+## make messages: compile the translations (locale/*/LC_MESSAGES/django.po -> .mo, never committed)
+# Needs gettext's msgfmt (Debian: apt-get install gettext). Without it, outside CI, Parley
+# runs in English and says so; in CI (CI=true) a missing msgfmt fails the build.
+messages: install
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(PY) manage.py compilemessages --ignore '.venv' --ignore 'node_modules' -v 0; \
+	elif [ "$$CI" = "true" ]; then echo "CI=true but msgfmt is missing: apt-get install gettext"; exit 1; \
+	else echo "msgfmt not found (apt-get install gettext): translations are not compiled, pages stay in English."; fi
+
+## make messages-extract: bring every language's catalog up to date with the source (translators' step)
+messages-extract: install
+	$(PY) manage.py makemessages -l de -l fr -l es -l ja --no-obsolete --no-wrap \
+		--ignore 'tests/*' --ignore 'bench/*' --ignore 'node_modules/*' --ignore 'static/*' \
+		--ignore 'staticfiles/*' --ignore 'media*'
+
+## make i18n-report: each language's share of interface strings translated
+i18n-report: install
+	$(PY) manage.py i18n_status
+
+migrate: install messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_question_bank
 
@@ -45,7 +65,7 @@ demo: migrate
 	PARLEY_BASE_URL='$(PARLEY_BASE_URL)' $(PY) manage.py seed_demo --reset
 
 ## make test: install, lint, run the whole suite
-test: install-dev
+test: install-dev messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache

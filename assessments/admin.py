@@ -1,4 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Answer,
@@ -10,6 +14,7 @@ from .models import (
     Questionnaire,
     Respondent,
 )
+from .selectors import bank_translation_gaps
 
 
 class PublishedReadOnlyMixin:
@@ -49,8 +54,38 @@ class QuestionnaireAdmin(PublishedReadOnlyMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "version", "published_at", "created_at"]
     list_filter = ["slug", "published_at"]
     search_fields = ["title", "slug"]
-    readonly_fields = ["content_hash"]
+    readonly_fields = ["content_hash", "languages"]
     inlines = [DimensionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if "languages" in fields else [*fields, "languages"]
+
+    @admin.display(description=_("languages"))
+    def languages(self, obj):
+        """Each language: complete, or which fields show in English (flagged)."""
+        if obj is None or obj.pk is None:
+            return "-"
+        names = dict(settings.LANGUAGES)
+        rows = []
+        for language, gaps in bank_translation_gaps(obj).items():
+            if not gaps:
+                state = gettext("complete")
+            else:
+                shown = ", ".join(gaps[:12]) + (" …" if len(gaps) > 12 else "")
+                state = ngettext(
+                    "%(count)d field shown in English: %(fields)s",
+                    "%(count)d fields shown in English: %(fields)s",
+                    len(gaps),
+                ) % {
+                    "count": len(gaps),
+                    "fields": shown,
+                }
+            rows.append((names[language], "ok" if not gaps else "missing", state))
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", '<li data-translation="{1}"><strong>{0}</strong>: {2}</li>', rows),
+        )
 
 
 @admin.register(Dimension)

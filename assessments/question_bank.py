@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BANK_FOLDER = Path(__file__).parent / "data" / "question_banks"
+# A bank's wording in another language lies beside it: parley-genai-v2.de.json
+# (see assessments/bank_translations.py).
 # The shipped banks, oldest first; `load_question_bank` without a file loads them all.
 # Version 1 stays published (rounds on it keep working); new rounds take the latest.
 SHIPPED_BANKS = (BANK_FOLDER / "parley-genai-v1.json", BANK_FOLDER / "parley-genai-v2.json")
@@ -46,6 +48,7 @@ class FeltData:
     ceo_text: str
     ciso_text: str
     anchors: tuple[str, ...]
+    scale: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class BankData:
     dimensions: tuple[DimensionData, ...]
     content_hash: str = field(compare=False)
     felt: FeltData | None = None
+    scales: dict = field(default_factory=dict, compare=False)  # code -> the five labels
 
     @property
     def item_count(self) -> int:
@@ -95,6 +99,7 @@ def parse_bank(raw) -> BankData:
         dimensions=dimensions,
         content_hash=_hash(raw),
         felt=_felt(raw, scales),
+        scales=scales,
     )
 
 
@@ -113,6 +118,7 @@ def _felt(raw: dict, scales: dict) -> FeltData | None:
         ceo_text=_text(felt, "ceo_text", where),
         ciso_text=_text(felt, "ciso_text", where),
         anchors=scales[scale],
+        scale=scale,
     )
 
 

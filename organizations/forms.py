@@ -1,9 +1,11 @@
 from allauth.account.forms import LoginForm
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from config.text import RefuseControlCharactersMixin
 
-from .models import Membership, Organization
+from .models import Membership, Organization, User
 
 RESERVED_SLUGS = {"new", "portfolio", "admin"}
 
@@ -11,7 +13,7 @@ RESERVED_SLUGS = {"new", "portfolio", "admin"}
 class OrganizationForm(RefuseControlCharactersMixin, forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["name", "slug", "sector", "size_band", "region"]
+        fields = ["name", "slug", "sector", "size_band", "region", "report_language"]
         help_texts = {"slug": "Used in addresses: lower-case letters, digits and hyphens."}
 
     def clean_slug(self):
@@ -53,3 +55,31 @@ class SignInForm(LoginForm):
         self.fields["password"].widget.attrs.update(
             {"autocomplete": "current-password", "placeholder": ""}
         )
+
+
+class OrganizationSettingsForm(RefuseControlCharactersMixin, forms.ModelForm):
+    """An organisation's details after creation; its address (slug) stays as it is."""
+
+    class Meta:
+        model = Organization
+        fields = ["name", "sector", "size_band", "region", "report_language"]
+        help_texts = {
+            "report_language": _(
+                "The language of the PDF report unless another is asked for. Each executive's "
+                "questionnaire and emails follow their own language."
+            )
+        }
+
+
+class LanguagePreferenceForm(forms.ModelForm):
+    """A user's interface language; blank follows the browser."""
+
+    class Meta:
+        model = User
+        fields = ["language"]
+        labels = {"language": _("Interface language")}
+        help_texts = {"language": _("Leave blank to follow your browser's language.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("Follow my browser")), *settings.LANGUAGES]

@@ -56,3 +56,9 @@ def test_the_image_installs_weasyprints_system_libraries():
     dockerfile = (ROOT / "Dockerfile").read_text()
     for package in ("libpango-1.0-0", "libharfbuzz-subset0"):
         assert package in dockerfile
+
+
+def test_the_image_compiles_the_translations_and_has_a_japanese_font():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    for needed in ("gettext", "fonts-noto-cjk", "compilemessages"):
+        assert needed in dockerfile

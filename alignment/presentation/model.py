@@ -43,6 +43,7 @@ class SideAnswer:
     words: str
     comment: str
     saved_at: datetime | None
+    language: str = ""  # the language the item was shown in when it was answered
 
     @property
     def exists(self) -> bool:
@@ -386,6 +387,7 @@ def _side(question: Question | None, answer: Answer | None) -> SideAnswer:
         words=words.answer_words(question, answer.value, answer.dont_know),
         comment=answer.comment.strip(),
         saved_at=answer.updated_at,
+        language=answer.language,
     )
 
 
@@ -597,7 +599,7 @@ def _answers(respondents: Iterable[Respondent]) -> dict[int, dict[str, dict[int,
     if not role_of:
         return out
     fields = ("respondent_id", "question_id", "value", "dont_know", "comment", "updated_at")
-    fields += ("predicted_value", "predicted_cant_say")
+    fields += ("predicted_value", "predicted_cant_say", "language")
     answers = Answer.objects.filter(respondent_id__in=list(role_of)).order_by().only(*fields)
     for answer in answers:
         assessment_id, role = role_of[answer.respondent_id]

@@ -114,7 +114,13 @@ def test_typed_text_never_becomes_a_formula(consultant_client, scored, workshop)
     book = _workbook(consultant_client.get(url("xlsx", scored)))
     action = book["Actions"].cell(row=2, column=6)
     assert action.value == "@SUM(1+1) approve the policy" and action.data_type == "s"
-    notes = [c for c in book["Answers"]["N"] if c.value == '=HYPERLINK("x")']
+    answers = book["Answers"]
+    comment = [c.value for c in answers[1]].index("Comment")
+    notes = [
+        row[comment]
+        for row in answers.iter_rows(min_row=2)
+        if row[comment].value == '=HYPERLINK("x")'
+    ]
     assert notes and notes[0].data_type == "s"
 
     response = consultant_client.get(url("csv", scored, table="actions"))

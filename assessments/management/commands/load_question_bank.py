@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.bank_translations import read_translation_file, translation_files
 from assessments.question_bank import SHIPPED_BANKS, BankError, read_bank_file
 from assessments.services import questionnaire_load
 
@@ -7,7 +8,9 @@ from assessments.services import questionnaire_load
 class Command(BaseCommand):
     help = (
         "Load (and publish) a question bank from a JSON file, or every shipped bank "
-        "(parley-genai versions 1 and 2) when no file is given. Idempotent."
+        "(parley-genai versions 1 and 2) when no file is given, with its translations "
+        "(<bank>.<lang>.json beside it). Idempotent; translations of a published bank are "
+        "updated in place."
     )
 
     def add_arguments(self, parser):
@@ -25,7 +28,11 @@ class Command(BaseCommand):
     def _load(self, path) -> None:
         try:
             bank = read_bank_file(path)
-            outcome = questionnaire_load(bank=bank)
+            translations = [
+                read_translation_file(file, bank, language)
+                for language, file in translation_files(path)
+            ]
+            outcome = questionnaire_load(bank=bank, translations=translations)
         except BankError as error:
             raise CommandError(f"Question bank not loaded: {error}") from None
         label = f"{bank.slug}@{bank.version} ({len(bank.dimensions)} dimensions, "
@@ -34,7 +41,15 @@ class Command(BaseCommand):
         if predicted:
             label += f", {predicted} with a prediction"
         label += ", the felt question)" if bank.felt else ")"
+        languages = ", ".join(t.language for t in translations)
+        if languages:
+            label += f" in English and {languages}"
         if outcome.created:
             self.stdout.write(self.style.SUCCESS(f"Loaded and published {label}."))
+        elif outcome.translations_changed:
+            self.stdout.write(self.style.SUCCESS(f"{label}: translations updated."))
         else:
             self.stdout.write(f"{label} is already loaded; nothing changed.")
+        for translation in translations:
+            for gap in translation.missing:
+                self.stderr.write(f"{translation.language}: {gap} (English is shown)")

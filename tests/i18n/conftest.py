@@ -1,0 +1,1 @@
+from tests.assessments.conftest import rnd  # noqa: F401 (the respondent journey's round)

@@ -760,5 +760,7 @@ def respondent_set_language(*, respondent: Respondent, language: str) -> None:
     for a language Parley does not offer."""
     if language not in dict(settings.LANGUAGES):
         raise RespondentError(gettext("Choose one of the languages offered."))
+    if language == respondent.language:
+        return
     Respondent.objects.filter(pk=respondent.pk).update(language=language, updated_at=timezone.now())
     respondent.language = language

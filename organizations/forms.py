@@ -16,6 +16,14 @@ class OrganizationForm(RefuseControlCharactersMixin, forms.ModelForm):
         fields = ["name", "slug", "sector", "size_band", "region", "report_language"]
         help_texts = {"slug": "Used in addresses: lower-case letters, digits and hyphens."}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # English unless chosen; it can be changed later on the organisation's settings.
+        self.fields["report_language"].required = False
+
+    def clean_report_language(self):
+        return self.cleaned_data["report_language"] or "en"
+
     def clean_slug(self):
         slug = self.cleaned_data["slug"].lower()
         if slug in RESERVED_SLUGS:

@@ -10,6 +10,7 @@ Nothing here writes into the repository: the extraction runs in a temporary fold
 links to the source folders.
 """
 
+import calendar
 import os
 import re
 from collections.abc import Iterable
@@ -39,6 +40,11 @@ SOURCE_DIRS = (
 # Attributes whose text a person reads or hears.
 TEXT_ATTRIBUTES = ("alt", "aria-label", "title", "placeholder", "aria-description")
 _INNERMOST = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
+# Dates are words Django translates itself (`|date`): month and day names are not leaks.
+_CALENDAR = re.compile(
+    r"\b(?:" + "|".join([*calendar.month_name[1:], *calendar.month_abbr[1:], *calendar.day_name,
+    *calendar.day_abbr]) + r")\b\.?"
+)  # fmt: skip
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -178,6 +184,7 @@ def leaks(pages: dict[str, str], data: Iterable[str]) -> list[tuple[str, str]]:
             for datum in known:
                 if datum in rest:
                     rest = rest.replace(datum, " ")
+            rest = _CALENDAR.sub(" ", rest)
             if _WORD.search(rest) and not _translated_elsewhere(piece.strip()):
                 found.append((name, piece))
     return sorted(set(found))

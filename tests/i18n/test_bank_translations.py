@@ -141,3 +141,17 @@ def test_a_complete_translation_of_each_shipped_bank_has_no_gaps(bank, tmp_path)
     assert parsed.missing == ()
     if "felt" in translation:
         assert all(a.startswith("DE ") for a in parsed.questionnaire["felt_anchors"])
+
+
+def test_the_admins_bank_view_flags_what_shows_in_english(client, staff_user, tmp_path):
+    german = translation_of(V1, "de", "DE")
+    del german["items"]["3.2"]["ciso_text"]
+    load(bank_with_translations(tmp_path, {"de": german, "ja": translation_of(V1, "ja", "JA")}))
+    questionnaire = Questionnaire.objects.get(slug="parley-genai", version=1)
+    client.force_login(staff_user)
+    response = client.get(f"/admin/assessments/questionnaire/{questionnaire.pk}/change/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<li data-translation="ok"><strong>日本語</strong>: complete</li>' in body
+    assert "<strong>Deutsch</strong>: 1 field shown in English: item 3.2: ciso_text" in body
+    assert '<li data-translation="missing"><strong>Français</strong>' in body

@@ -21,6 +21,7 @@ from assessments.models import Answer, Dimension, Question, Respondent
 from assessments.services import respondent_submit
 from tests.assessments.journey import Round, answer_everything
 from tests.factories import assessment_with_links, scored_assessment
+from tests.services import require_executable
 
 from .pseudo import (
     PSEUDO,
@@ -35,6 +36,7 @@ from .pseudo import (
 
 @pytest.fixture(scope="session")
 def pseudo_root(tmp_path_factory):
+    require_executable("xgettext")  # makemessages: Debian's gettext (installed in CI)
     return tmp_path_factory.mktemp("i18n")
 
 
@@ -165,7 +167,7 @@ def test_the_pseudo_catalog_brackets_every_marked_string(pseudo_locale):
 def test_leaks_tells_data_and_marked_text_from_unmarked_text():
     page = (
         "<html><title>⟦Results⟧</title><p>⟦Hello Dana Whitfield⟧</p><p>Dana Whitfield</p>"
-        '<img alt="A chart"><p>42 %</p><script>var x = "ignored";</script><p>Plain words</p>'
+        '<img alt="A chart"><p>42 %</p><p>Tue 15 December 2026</p><script>var x = "ignored";</script><p>Plain words</p>'
         "</html>"
     )
     assert leaks({"p": page}, ["Dana Whitfield"]) == [("p", "A chart"), ("p", "Plain words")]

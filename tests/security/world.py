@@ -112,7 +112,11 @@ def build_tenant(questionnaire, organization: Organization, secret: str) -> Tena
     scored_tokens = {}
     for respondent in scored.respondents.all():
         _secret_comment(respondent, f"{secret} {respondent.role} scored comment")
-        Respondent.objects.filter(pk=respondent.pk).update(email=f"{respondent.role}@{secret}.test")
+        # They read German: the language switch (respond:language, posting "de") then
+        # changes nothing of a scored round, as every other link view.
+        Respondent.objects.filter(pk=respondent.pk).update(
+            email=f"{respondent.role}@{secret}.test", language="de"
+        )
     result = assessment_score(assessment_id=scored.pk)
     scored.refresh_from_db()
     for respondent in scored.respondents.all():

@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 from alignment import scoring
 from alignment.models import ActionItem, AlignmentResult, WorkshopSession
@@ -67,10 +68,10 @@ class RoundRow:
             return ""
         age = timezone.now() - self.last_activity
         if age < timedelta(minutes=1):
-            return "just now"
+            return gettext("just now")
         if age > timedelta(days=30):
             return date_format(timezone.localtime(self.last_activity), "j M Y")
-        return timesince(self.last_activity, depth=1) + " ago"
+        return gettext("%(time)s ago") % {"time": timesince(self.last_activity, depth=1)}
 
 
 @dataclass
@@ -220,6 +221,11 @@ class Dashboard:
     query: str
     status: str
     total: int
+
+    @property
+    def status_label(self) -> str:
+        """The filtered status in words ("" without a filter), for the sentence above the list."""
+        return str(dict(STATUSES).get(self.status, ""))
 
 
 def consultant_dashboard(user, *, query: str = "", status: str = "", page=1) -> Dashboard:

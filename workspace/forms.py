@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alignment.models import ActionItem
 from assessments.due_dates import clean_due_date_field
@@ -9,7 +11,7 @@ from config.text import RefuseControlCharactersMixin
 
 from .services import DESCRIPTION_MAX_LENGTH, NOTES_MAX_LENGTH
 
-POSITION_CHOICES = [("", "No position yet")] + [(str(v), str(v)) for v in range(1, 6)]
+POSITION_CHOICES = [("", _("No position yet"))] + [(str(v), str(v)) for v in range(1, 6)]
 
 
 class ConsensusForm(RefuseControlCharactersMixin, forms.Form):
@@ -27,11 +29,13 @@ class ConsensusForm(RefuseControlCharactersMixin, forms.Form):
 
 class ActionForm(RefuseControlCharactersMixin, forms.Form):
     description = forms.CharField(
-        label="Action", max_length=DESCRIPTION_MAX_LENGTH, widget=forms.TextInput
+        label=_("Action"), max_length=DESCRIPTION_MAX_LENGTH, widget=forms.TextInput
     )
-    owner_role = forms.ChoiceField(label="Owner", choices=ActionItem.OwnerRole.choices)
+    owner_role = forms.ChoiceField(label=_("Owner"), choices=ActionItem.OwnerRole.choices)
     due_date = forms.DateField(
-        label="Due", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("due date", "Due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def clean_due_date(self):
@@ -43,16 +47,17 @@ class ActionStatusForm(forms.Form):
 
 
 class NextRoundForm(RefuseControlCharactersMixin, forms.Form):
-    title = forms.CharField(max_length=200, help_text="The executives see it.")
+    title = forms.CharField(label=_("Title"), max_length=200, help_text=_("The executives see it."))
     due_date = forms.DateField(
+        label=_("Due date"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Reminders go out a few days before and after it.",
+        help_text=_("Reminders go out a few days before and after it."),
     )
     send_invitations = forms.BooleanField(
         required=False,
         initial=True,
-        label="Email both executives their new link now",
-        help_text="Without it, the round stays a draft until you send the invitations.",
+        label=_("Email both executives their new link now"),
+        help_text=_("Without it, the round stays a draft until you send the invitations."),
     )
 
     @staticmethod
@@ -67,11 +72,11 @@ class GapFilterForm(forms.Form):
     severity = forms.MultipleChoiceField(
         required=False,
         choices=[
-            ("critical", "Critical"),
-            ("material", "Material"),
-            ("minor", "Minor"),
-            ("aligned", "Aligned"),
+            ("critical", _("Critical")),
+            ("material", _("Material")),
+            ("minor", _("Minor")),
+            ("aligned", _("Aligned")),
         ],
         widget=forms.CheckboxSelectMultiple,
     )
-    knowledge_gaps = forms.BooleanField(required=False, label="Knowledge gaps")
+    knowledge_gaps = forms.BooleanField(required=False, label=_("Knowledge gaps"))

@@ -14,6 +14,7 @@ from django.db.models import Avg, Count, FloatField, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.db.models.lookups import GreaterThanOrEqual, IsNull
+from django.utils.translation import gettext
 
 from alignment.benchmarks import load_benchmarks
 from alignment.presentation.words import ROLE_LABELS, fixed
@@ -42,7 +43,11 @@ class RolePerception:
 
     @property
     def benchmark(self) -> str:
-        return "n/a" if self.benchmark_percent is None else fixed(self.benchmark_percent) + "%"
+        return (
+            gettext("n/a")
+            if self.benchmark_percent is None
+            else fixed(self.benchmark_percent) + "%"
+        )
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ class PerceptionPortfolio:
 
 
 def _share(part: int, whole: int) -> str:
-    return "n/a" if not whole else fixed(100 * part / whole) + "%"
+    return gettext("n/a") if not whole else fixed(100 * part / whole) + "%"
 
 
 def _number(path: str) -> Cast:

@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, RowNumber
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from alignment import scoring
 from alignment.models import AlignmentResult
@@ -79,7 +80,7 @@ class Portfolio:
         values = sorted(self.indices)
         n = len(values)
         if not n:
-            return "n/a"
+            return gettext("n/a")
         middle = values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
         return fixed(middle)
 
@@ -298,7 +299,9 @@ def index_histogram(indices: list[float], *, highlight: float | None = None) -> 
     for tick in range(0, 101, 10):
         x = left + tick * scale_x
         parts.append(_t(x, bottom + 16, str(tick), size=10))
-    parts.append(_t(left + 50 * scale_x, bottom + 34, "Overall alignment index (0 to 100)", 11))
+    parts.append(
+        _t(left + 50 * scale_x, bottom + 34, gettext("Overall alignment index (0 to 100)"), 11)
+    )
     if highlight is not None:
         x = left + highlight * scale_x
         parts.append(
@@ -307,23 +310,24 @@ def index_histogram(indices: list[float], *, highlight: float | None = None) -> 
         )
         anchor = "start" if highlight < 50 else "end"
         nudge = 6 if highlight < 50 else -6
-        label = f"This organisation: {fixed(highlight)}"
+        label = gettext("This organisation: %(index)s") % {"index": fixed(highlight)}
         parts.append(_t(x + nudge, 18, label, 12, anchor=anchor, weight="bold"))
     desc = "; ".join(
-        f"{10 * k} to {10 * k + 9 if k < 9 else 100}: {count}" for k, count in enumerate(counts)
+        gettext("%(low)d to %(high)d: %(count)d")
+        % {"low": 10 * k, "high": 10 * k + 9 if k < 9 else 100, "count": count}
+        for k, count in enumerate(counts)
     )
     if highlight is not None:
-        desc += f". This organisation: {fixed(highlight)}."
-    title = "Overall alignment index across client organisations"
+        desc += ". " + gettext("This organisation: %(index)s.") % {"index": fixed(highlight)}
+    title = gettext("Overall alignment index across client organisations")
+    per_band = gettext("Organisations per band of 10 points: %(bands)s") % {"bands": desc}
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 16}" '
         f'width="{width}" height="{height + 16}" role="img" '
         'aria-labelledby="portfolio-title portfolio-desc" '
         "font-family=\"'DejaVu Sans', Arial, sans-serif\">"
         f'<title id="portfolio-title">{html.escape(title)}</title>'
-        f'<desc id="portfolio-desc">Organisations per band of 10 points: {html.escape(desc)}</desc>'
-        + "".join(parts)
-        + "</svg>"
+        f'<desc id="portfolio-desc">{html.escape(per_band)}</desc>' + "".join(parts) + "</svg>"
     )
     # Every piece of text above is escaped; numbers are formatted here.
     return mark_safe(svg)  # nosec B308 B703

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from alignment.models import ActionItem, AlignmentResult, ConsensusAnswer, WorkshopSession
 from alignment.presentation.model import DimensionView, ItemView, RoundView, round_view
@@ -18,8 +19,8 @@ class Slide:
 
     number: int
     dimension: DimensionView
-    previous: tuple[str, str] = ("start", "Start")  # (slide id, label)
-    following: tuple[str, str] = ("summary", "What we agreed")
+    previous: tuple[str, str] = ("start", pgettext_lazy("first slide", "Start"))  # (id, label)
+    following: tuple[str, str] = ("summary", gettext_lazy("What we agreed"))
     consensus: ConsensusAnswer | None = None
     actions: list[ActionItem] = field(default_factory=list)
 

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from alignment.models import ActionItem, ConsensusAnswer, WorkshopSession
 from assessments.due_dates import refuse_bad_due_date
@@ -19,6 +21,11 @@ from config.text import refuse_control_characters
 NOTES_MAX_LENGTH = 4000
 DESCRIPTION_MAX_LENGTH = 1000
 UNSET = object()  # a field the caller did not send: left as it is
+# What is too long, whole sentences (a translated sentence cannot be assembled from a word).
+TOO_LONG = {
+    "notes": _("The notes are longer than %(limit)d characters."),
+    "action": _("The action is longer than %(limit)d characters."),
+}
 
 
 def _bump(session: WorkshopSession) -> None:
@@ -40,13 +47,15 @@ def workshop_start(*, assessment: Assessment, by=None) -> WorkshopSession:
 
 def _check_dimension(session: WorkshopSession, dimension: Dimension) -> None:
     if dimension.questionnaire_id != session.assessment.questionnaire_id:
-        raise ValidationError(f"{dimension.code} is not a dimension of this questionnaire.")
+        raise ValidationError(
+            gettext("%(code)s is not a dimension of this questionnaire.") % {"code": dimension.code}
+        )
 
 
 def _check_text(text: str, limit: int, what: str) -> str:
     refuse_control_characters(text, what)
     if len(text) > limit:
-        raise ValidationError(f"The {what} is longer than {limit} characters.")
+        raise ValidationError(TOO_LONG[what] % {"limit": limit})
     return text
 
 
@@ -54,7 +63,7 @@ def _check_value(value) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        raise ValidationError("The agreed position must be a number from 1 to 5.")
+        raise ValidationError(gettext("The agreed position must be a number from 1 to 5."))
     return value
 
 
@@ -96,7 +105,7 @@ def action_add(
     _check_dimension(session, dimension)
     description = _check_text((description or "").strip(), DESCRIPTION_MAX_LENGTH, "action")
     if not description:
-        raise ValidationError({"description": "Describe the action."})
+        raise ValidationError({"description": gettext("Describe the action.")})
     refuse_bad_due_date(due_date)
     action = ActionItem(
         session=session,
@@ -116,7 +125,7 @@ def action_add(
 def action_set_status(*, action: ActionItem, status: str, by=None) -> ActionItem:
     """Mark an action done (or open again). Idempotent."""
     if status not in ActionItem.Status.values:
-        raise ValidationError(f"Unknown status {status!r}.")
+        raise ValidationError(gettext("Unknown status %(status)r.") % {"status": status})
     if action.status == status:
         return action
     action.status = status
@@ -183,7 +192,7 @@ def next_round_start(
     a double click cannot start two)."""
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.status not in (Assessment.Status.SCORED, Assessment.Status.CLOSED):
-        raise ValidationError("Start the next round once this one is scored.")
+        raise ValidationError(gettext("Start the next round once this one is scored."))
     later = (
         Assessment.objects.filter(organization_id=locked.organization_id)
         .filter(created_at__gt=locked.created_at)
@@ -191,7 +200,9 @@ def next_round_start(
         .first()
     )
     if later is not None:
-        raise ValidationError(f"A later round already exists: \u201c{later.title}\u201d.")
+        raise ValidationError(
+            gettext("A later round already exists: “%(title)s”.") % {"title": later.title}
+        )
     people = {r.role: r for r in Respondent.objects.filter(assessment=locked)}
     created = assessment_create(
         organization=assessment.organization,

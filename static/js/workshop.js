@@ -8,7 +8,8 @@
  *   - saves go through htmx as the consultant types (see the hx-* attributes);
  *   - every few seconds the page asks the server for the workshop's version and, when another
  *     screen changed something, applies it (never over a field being edited).
- * No inline scripts or handlers (the Content-Security-Policy forbids them).
+ * No inline scripts or handlers (the Content-Security-Policy forbids them). What it says to
+ * the user comes translated from the page (the deck's data-say-* attributes).
  */
 (function () {
   "use strict";
@@ -22,6 +23,10 @@
   var counter = document.querySelector("[data-counter]");
   var announce = document.querySelector("[data-announce]");
   var current = -1;
+  // The words it shows, translated by the server: the deck's data-say-* (presenter.html).
+  function words(name) {
+    return deck.getAttribute("data-say-" + name) || "";
+  }
 
   function indexOf(id) {
     for (var i = 0; i < slides.length; i += 1) {
@@ -179,7 +184,9 @@
     if (status) {
       status.classList.toggle("is-error", !event.detail.successful);
       if (!event.detail.successful) {
-        status.textContent = xhr.status ? xhr.responseText || "Not saved." : "Not saved: offline?";
+        status.textContent = xhr.status
+          ? xhr.responseText || words("not-saved")
+          : words("offline");
       }
     }
   });
@@ -194,7 +201,7 @@
           field.focus();
         }
       } else {
-        say("Action added.");
+        say(words("action-added"));
         var heading = slides[current].querySelector("h1[tabindex]");
         if (heading) {
           heading.focus({ preventScroll: true });

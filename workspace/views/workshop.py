@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.text import slugify
+from django.utils.translation import gettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alignment.models import ActionItem, AlignmentResult, WorkshopSession
@@ -159,10 +160,10 @@ def consensus(request: HttpRequest, org_slug: str, code: str, dimension: str) ->
     except ValidationError as error:
         return _refuse(request, assessment, found, " ".join(error.messages))
     if not _is_htmx(request):
-        messages.success(request, f"{found.code}: saved.")
+        messages.success(request, gettext("%(code)s: saved.") % {"code": found.code})
         return redirect(_workshop_url(assessment, found.code))
     saved = timezone.localtime().strftime("%H:%M:%S")
-    return _with_version(HttpResponse(f"Saved at {saved}"), session)
+    return _with_version(HttpResponse(gettext("Saved at %(time)s") % {"time": saved}), session)
 
 
 def _messages(form) -> list[str]:
@@ -172,8 +173,13 @@ def _messages(form) -> list[str]:
 def _refuse(request, assessment, dimension, text: str) -> HttpResponse:
     if _is_htmx(request):
         return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
-    messages.error(request, f"{dimension.code}: {text}")
+    messages.error(request, _coded(dimension.code, text))
     return redirect(_workshop_url(assessment, dimension.code))
+
+
+def _coded(code: str, text: str) -> str:
+    """A message about one dimension: its code, then what happened."""
+    return gettext("%(code)s: %(message)s") % {"code": code, "message": text}
 
 
 def _actions_ctx(assessment, dimension, session, form=None) -> dict:
@@ -209,9 +215,9 @@ def action_create(request: HttpRequest, org_slug: str, code: str, dimension: str
             form = None
     if not _is_htmx(request):
         if form is None:
-            messages.success(request, f"{found.code}: action added.")
+            messages.success(request, gettext("%(code)s: action added.") % {"code": found.code})
         else:
-            messages.error(request, f"{found.code}: " + " ".join(_messages(form)))
+            messages.error(request, _coded(found.code, " ".join(_messages(form))))
         return redirect(_workshop_url(assessment, found.code))
     ctx = _actions_ctx(assessment, found, session, form)
     return _with_version(render(request, "workspace/_actions_block.html", ctx), session)
@@ -259,9 +265,11 @@ def finish(request: HttpRequest, org_slug: str, code: str) -> HttpResponse:
     messages.success(
         request,
         format_html(
-            "Workshop finished. A fresh PDF report with the agreed positions and actions is "
-            'being rendered: <a href="{}">follow it on the report page</a>.',
-            report_url,
+            gettext(
+                "Workshop finished. A fresh PDF report with the agreed positions and actions is "
+                'being rendered: <a href="{url}">follow it on the report page</a>.'
+            ),
+            url=report_url,
         ),
     )
     return redirect("workspace:results", org_slug=org_slug, code=code)
@@ -370,9 +378,11 @@ def next_round(request: HttpRequest, org_slug: str, code: str) -> HttpResponse:
             sent = created.status == Assessment.Status.OPEN
             messages.success(
                 request,
-                "The next round is open: both executives are being emailed their new link."
+                gettext("The next round is open: both executives are being emailed their new link.")
                 if sent
-                else "The next round is created as a draft. Send the invitations when ready.",
+                else gettext(
+                    "The next round is created as a draft. Send the invitations when ready."
+                ),
             )
             return redirect("assessments:detail", org_slug=org_slug, code=created.code)
     respondents = list(assessment.respondents.order_by("role"))
@@ -397,7 +407,11 @@ def next_round(request: HttpRequest, org_slug: str, code: str) -> HttpResponse:
 
 # --- Actions of an organisation -------------------------------------------------------------
 
-ACTION_FILTERS = (("open", "Open"), ("done", "Done"), ("all", "All"))
+ACTION_FILTERS = (
+    ("open", pgettext_lazy("action status", "Open")),
+    ("done", pgettext_lazy("action status", "Done")),
+    ("all", pgettext_lazy("actions filter", "All")),
+)
 
 
 @login_required
@@ -436,8 +450,11 @@ def action_update(request: HttpRequest, org_slug: str, action_code: str) -> Http
         services.action_set_status(
             action=action, status=form.cleaned_data["status"], by=request.user
         )
-        label = "done" if action.status == ActionItem.Status.DONE else "open again"
-        messages.success(request, f"Marked {label}: {action.description}")
+        done = action.status == ActionItem.Status.DONE
+        text = (
+            gettext("Marked done: %(action)s") if done else gettext("Marked open again: %(action)s")
+        )
+        messages.success(request, text % {"action": action.description})
     back = request.POST.get("status_filter", "open")
     url = reverse("workspace:actions", args=[organization.slug])
     return redirect(f"{url}?status={back if back in dict(ACTION_FILTERS) else 'open'}")

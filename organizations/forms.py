@@ -1,5 +1,6 @@
 from allauth.account.forms import LoginForm
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from config.text import RefuseControlCharactersMixin
 
@@ -12,22 +13,30 @@ class OrganizationForm(RefuseControlCharactersMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "slug", "sector", "size_band", "region"]
-        help_texts = {"slug": "Used in addresses: lower-case letters, digits and hyphens."}
+        labels = {
+            "name": _("Name"),
+            "slug": _("Slug"),
+            "sector": _("Sector"),
+            "size_band": _("Size band"),
+            "region": _("Region"),
+        }
+        help_texts = {"slug": _("Used in addresses: lower-case letters, digits and hyphens.")}
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].lower()
         if slug in RESERVED_SLUGS:
-            raise forms.ValidationError("This address is reserved; choose another.")
+            raise forms.ValidationError(_("This address is reserved; choose another."))
         return slug
 
 
 class ColleagueInviteForm(RefuseControlCharactersMixin, forms.Form):
-    email = forms.EmailField(label="Colleague's email address")
-    full_name = forms.CharField(label="Their name", max_length=150, required=False)
+    email = forms.EmailField(label=_("Colleague's email address"))
+    full_name = forms.CharField(label=_("Their name"), max_length=150, required=False)
     role = forms.ChoiceField(
+        label=_("Role"),
         choices=[
-            (Membership.Role.CONSULTANT, "Consultant"),
-            (Membership.Role.ADMIN, "Organisation admin"),
+            (Membership.Role.CONSULTANT, _("Consultant")),
+            (Membership.Role.ADMIN, _("Organisation admin")),
         ],
         initial=Membership.Role.CONSULTANT,
     )
@@ -35,7 +44,7 @@ class ColleagueInviteForm(RefuseControlCharactersMixin, forms.Form):
     def __init__(self, *args, can_invite_admins: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not can_invite_admins:
-            self.fields["role"].choices = [(Membership.Role.CONSULTANT, "Consultant")]
+            self.fields["role"].choices = [(Membership.Role.CONSULTANT, _("Consultant"))]
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -46,7 +55,7 @@ class SignInForm(LoginForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Email address"
+        self.fields["login"].label = _("Email address")
         self.fields["login"].widget.attrs.update(
             {"autocomplete": "email", "autofocus": True, "placeholder": ""}
         )

@@ -9,11 +9,12 @@ logged the reason (logger django.security.csrf).
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
-EXPIRED = "This page has expired, so what you sent was not saved. Reload the page and try again."
+EXPIRED = _("This page has expired, so what you sent was not saved. Reload the page and try again.")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if "application/json" in request.headers.get("Accept", ""):
-        return JsonResponse({"error": EXPIRED}, status=403)
+        return JsonResponse({"error": str(EXPIRED)}, status=403)
     return render(request, "403_csrf.html", {"message": EXPIRED}, status=403)

@@ -13,12 +13,22 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext, pgettext_lazy
 
 # C0 and C1 control characters and DEL, except tab, line feed and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # What a control character becomes on export: the Unicode replacement character, so a
 # reader sees that something was there.
 REPLACEMENT = "\ufffd"
+# What callers name the text they check (`what`), in the reader's language; another word is
+# shown as given.
+WHAT_WORDS = {
+    "text": pgettext_lazy("the text that holds a control character", "text"),
+    "field": pgettext_lazy("the text that holds a control character", "field"),
+    "comment": pgettext_lazy("the text that holds a control character", "comment"),
+    "notes": pgettext_lazy("the text that holds a control character", "notes"),
+    "action": pgettext_lazy("the text that holds a control character", "action"),
+}
 
 
 def control_character_problem(text: str, what: str = "text") -> str | None:
@@ -26,10 +36,14 @@ def control_character_problem(text: str, what: str = "text") -> str | None:
     match = _CONTROL.search(text or "")
     if match is None:
         return None
-    return (
-        f"The {what} contains an invisible control character (U+{ord(match.group()):04X}) "
-        f"at position {match.start() + 1}; remove it and try again."
-    )
+    return gettext(
+        "The %(what)s contains an invisible control character (U+%(code)04X) at position "
+        "%(position)d; remove it and try again."
+    ) % {
+        "what": WHAT_WORDS.get(what, what),
+        "code": ord(match.group()),
+        "position": match.start() + 1,
+    }
 
 
 def refuse_control_characters(text: str, what: str = "text") -> str:

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from api.urls import page_urlpatterns as api_pages
@@ -10,11 +11,11 @@ from config.health import healthz
 from config.icons import FaviconView
 from organizations import views as org_views
 
-admin.site.site_header = "Parley administration"
+admin.site.site_header = _("Parley administration")
 # The admin signs in through Parley's sign-in (allauth's, second factor included), never
 # through its own password-only form.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_title = "Parley admin"
+admin.site.site_title = _("Parley admin")
 
 urlpatterns = [
     path("", org_views.home, name="home"),

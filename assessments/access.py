@@ -11,6 +11,7 @@ personal link may see goes through one of them.
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import translation
 
 from organizations.selectors import managed_organization
 
@@ -41,8 +42,19 @@ def managed_assessment(
 
 def link_respondent(token: str) -> Respondent:
     """The executive a personal link belongs to; LinkError (unknown, tampered, revoked,
-    expired) says why not, for the link's error page."""
-    return respondent_for_token(token)
+    expired) says why not, for the link's error page.
+
+    It also switches the request to the executive's language, when they have one (else the
+    browser's stands, from LocaleMiddleware): every page a link shows is in it."""
+    respondent = respondent_for_token(token)
+    speak_respondent_language(respondent)
+    return respondent
+
+
+def speak_respondent_language(respondent: Respondent) -> None:
+    """Activate the respondent's chosen language for the rest of the request."""
+    if respondent.language and translation.check_for_language(respondent.language):
+        translation.activate(respondent.language)
 
 
 class ResultsNotShared(Exception):
@@ -76,4 +88,5 @@ __all__ = [
     "managed_assessment",
     "managed_organization",
     "results_shared",
+    "speak_respondent_language",
 ]

@@ -1,9 +1,23 @@
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from config.text import RefuseControlCharactersMixin
 
 from .due_dates import clean_due_date_field
 from .models import Questionnaire
+
+
+def language_field(**kwargs) -> forms.ChoiceField:
+    """An executive's language: their questionnaire's and their emails'. Blank: the emails
+    go out in the organisation's report language and the executive picks on the welcome
+    page (offered from their browser's languages)."""
+    return forms.ChoiceField(
+        choices=[("", _("Not set: they choose")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("Their invitation and reminders are written in it; they may switch."),
+        **kwargs,
+    )
 
 
 class PublishedQuestionnaireField(forms.ModelChoiceField):
@@ -34,8 +48,10 @@ class AssessmentCreateForm(RefuseControlCharactersMixin, forms.Form):
     )
     ceo_name = forms.CharField(label="CEO\u2019s name", max_length=150, required=False)
     ceo_email = forms.EmailField(label="CEO\u2019s email")
+    ceo_language = language_field(label=_("CEO’s language"))
     ciso_name = forms.CharField(label="CISO\u2019s name", max_length=150, required=False)
     ciso_email = forms.EmailField(label="CISO\u2019s email")
+    ciso_language = language_field(label=_("CISO’s language"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,6 +76,7 @@ class RespondentForm(RefuseControlCharactersMixin, forms.Form):
         help_text="Changing the address withdraws the links sent to the old one and, in an "
         "open round, emails a new link to this one. Saved answers are kept."
     )
+    language = language_field(label=_("Language"))
 
 
 class RevokeForm(forms.Form):

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from config.tasking import enqueue_on_commit
 from organizations.audit import Action, audit_record
@@ -222,7 +222,19 @@ def respondent_revoke_link(*, respondent: Respondent, send_new: bool = True, by=
 # --- Emails -----------------------------------------------------------------------------
 
 
+def email_language(respondent: Respondent) -> str:
+    """The language of the emails to an executive: theirs (set by the consultant on the
+    round's form, or chosen on the welcome page), else their organisation's report
+    language."""
+    return respondent.language or respondent.assessment.organization.report_language
+
+
 def _email(invitation: Invitation, raw: str) -> EmailMultiAlternatives:
+    with translation.override(email_language(invitation.respondent)):
+        return _email_in_language(invitation, raw)
+
+
+def _email_in_language(invitation: Invitation, raw: str) -> EmailMultiAlternatives:
     respondent = invitation.respondent
     assessment = respondent.assessment
     consultant = invitation.created_by or assessment.created_by

@@ -104,7 +104,14 @@ def link(token_hash: str) -> Invitation | None:
 
 
 # What a respondent's page reads of each saved answer, after the question's id.
-ANSWER_COLUMNS = ("value", "dont_know", "comment", "predicted_value", "predicted_cant_say")
+ANSWER_COLUMNS = (
+    "value",
+    "dont_know",
+    "comment",
+    "predicted_value",
+    "predicted_cant_say",
+    "language",
+)
 
 
 @cache

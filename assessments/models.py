@@ -8,8 +8,34 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
+
+# The language the bank's source text is written in; translations are keyed by language code.
+BANK_SOURCE_LANGUAGE = "en"
+
+
+def bank_language(language: str | None = None) -> str:
+    """The key of a bank translation for `language` (default: the active language): "de" for
+    "de" or "de-ch"; English when none is active."""
+    return (language or get_language() or BANK_SOURCE_LANGUAGE).split("-")[0].lower()
+
+
+class Translated:
+    """Bank text in a language: `translations` is {"de": {"field": "…"}, …}; a field a
+    translation lacks (or an empty one) falls back to the English source, field by field."""
+
+    translations: dict
+
+    def translated(self, name: str, language: str | None = None):
+        language = bank_language(language)
+        if language != BANK_SOURCE_LANGUAGE:
+            value = (self.translations or {}).get(language, {}).get(name)
+            if value:
+                return value
+        return getattr(self, name)
 
 
 def end_of_day(day: date | None) -> datetime | None:
@@ -32,7 +58,7 @@ def new_public_code() -> str:
             return code
 
 
-class Questionnaire(models.Model):
+class Questionnaire(Translated, models.Model):
     slug = models.SlugField(max_length=80)
     version = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
@@ -46,6 +72,11 @@ class Questionnaire(models.Model):
     felt_ceo_text = models.TextField("felt question, CEO wording", blank=True)
     felt_ciso_text = models.TextField("felt question, CISO wording", blank=True)
     felt_anchors = models.JSONField(default=list, blank=True)
+    # The bank in other languages, loaded from the files beside the bank's (see
+    # docs/translations.md): {"de": {"title", "description", "felt_ceo_text",
+    # "felt_ciso_text", "felt_anchors"}}. Not part of content_hash: a published bank's
+    # wording in a language may be added or corrected without a new version.
+    translations = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -71,13 +102,23 @@ class Questionnaire(models.Model):
         return bool(self.felt_ceo_text)
 
     def felt_text_for(self, role: str) -> str:
-        return self.felt_ceo_text if role == Respondent.Role.CEO else self.felt_ciso_text
+        """The felt question for `role`, in the active language."""
+        return self.translated("felt_ceo_text" if role == Respondent.Role.CEO else "felt_ciso_text")
 
     def felt_anchor(self, value: int | None) -> str:
-        return self.felt_anchors[value - 1] if value else ""
+        return self.shown_felt_anchors[value - 1] if value else ""
+
+    @property
+    def shown_felt_anchors(self) -> list:
+        """The felt question's anchors in the active language."""
+        return self.translated("felt_anchors")
+
+    @property
+    def shown_title(self) -> str:
+        return self.translated("title")
 
 
-class Dimension(models.Model):
+class Dimension(Translated, models.Model):
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="dimensions"
     )
@@ -85,6 +126,8 @@ class Dimension(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField()
+    # {"de": {"name", "description"}}: see Questionnaire.translations.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["questionnaire", "order"]
@@ -96,7 +139,7 @@ class Dimension(models.Model):
         return f"{self.code} {self.name}"
 
 
-class Question(models.Model):
+class Question(Translated, models.Model):
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="questions"
     )
@@ -115,6 +158,8 @@ class Question(models.Model):
     references = models.JSONField(default=list, blank=True)
     benchmark_ids = models.JSONField(default=list, blank=True)
     order = models.PositiveSmallIntegerField()
+    # {"de": {"ceo_text", "ciso_text", "anchors"}}: see Questionnaire.translations.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["questionnaire", "order"]
@@ -126,10 +171,11 @@ class Question(models.Model):
         return f"{self.code} {self.ceo_text[:60]}"
 
     def text_for(self, role: str) -> str:
-        return self.ceo_text if role == Respondent.Role.CEO else self.ciso_text
+        """The item as `role` reads it, in the active language."""
+        return self.translated("ceo_text" if role == Respondent.Role.CEO else "ciso_text")
 
     def anchor(self, value: int | None) -> str:
-        return self.anchors[value - 1] if value else ""
+        return self.translated("anchors")[value - 1] if value else ""
 
 
 class LiveAssessmentManager(models.Manager):
@@ -238,6 +284,11 @@ class Respondent(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     felt_cant_say = models.BooleanField(default=False, db_default=False)
+    # The language the executive answers in and receives emails in: set by the consultant
+    # (the invitation's language) or chosen on the welcome page; blank until either.
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -349,6 +400,9 @@ class Answer(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     predicted_cant_say = models.BooleanField(default=False, db_default=False)
+    # The language the item was shown in when this answer was saved (the bank's wording
+    # differs by language; exports say it). Rows written before translations: English.
+    language = models.CharField(max_length=8, default="en", db_default="en")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

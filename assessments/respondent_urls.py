@@ -13,6 +13,7 @@ urlpatterns = [
     path("answer/", views.autosave, name="autosave"),
     path("review/", views.review, name="review"),
     path("submit/", views.submit, name="submit"),
+    path("language/", views.language, name="language"),
     path("privacy/", privacy_views.privacy, name="privacy"),
     path("my-data.json", privacy_views.my_data, name="my_data"),
 ]

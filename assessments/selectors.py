@@ -5,6 +5,7 @@ Every respondent page starts with `respondent_for_token`; every consultant page 
 The page selectors fetch in a fixed number of queries, whatever the number of answers.
 """
 
+import copy
 import re
 from dataclasses import dataclass, field
 
@@ -16,7 +17,17 @@ from django.utils import timezone
 
 from . import linksql
 from .errors import LinkError
-from .models import Answer, Assessment, Dimension, Invitation, Question, Questionnaire, Respondent
+from .models import (
+    BANK_SOURCE_LANGUAGE,
+    Answer,
+    Assessment,
+    Dimension,
+    Invitation,
+    Question,
+    Questionnaire,
+    Respondent,
+    bank_language,
+)
 from .tokens import hash_token, looks_like_token
 
 # The shape of an item code ("4.2"): anything else is not looked up.
@@ -127,8 +138,10 @@ def both_submitted(assessment: Assessment) -> bool:
 # A published questionnaire never changes (the loader refuses to alter one, the admin shows it
 # read-only), so its pages and items are read once per process, not on every page view.
 # The key includes published_at: a questionnaire is cached only once published, and a row
-# that reuses an id (SQLite reuses rolled-back ids) is a different key.
-_LAYOUTS: dict = {}  # (questionnaire id, published_at) -> QuestionnaireLayout
+# that reuses an id (SQLite reuses rolled-back ids) is a different key. Its translations may
+# be corrected later (load_question_bank): that bumps updated_at, also in the key. Each
+# language's layout is built from the same rows (no query) and cached on its own.
+_LAYOUTS: dict = {}  # (questionnaire id, published_at, updated_at, language) -> layout
 
 
 @dataclass(frozen=True)
@@ -148,14 +161,52 @@ class QuestionnaireLayout:
         """What a respondent answers for these items: each, and each item's prediction."""
         return sum(1 + (question.pk in self.predicted) for question in questions)
 
+    def translated(self, language: str) -> "QuestionnaireLayout":
+        """The same layout with copies of its dimensions and items whose texts are in
+        `language` (English where a translation lacks a field)."""
+        dimensions = tuple(_in_language(d, language, _DIMENSION_TEXT) for d in self.dimensions)
+        questions = tuple(_in_language(q, language, _QUESTION_TEXT) for q in self.questions)
+        by_dimension = {pk: [] for pk in self.by_dimension}
+        for question in questions:
+            by_dimension[question.dimension_id].append(question)
+        return QuestionnaireLayout(
+            dimensions,
+            questions,
+            {pk: tuple(items) for pk, items in by_dimension.items()},
+            self.dimension_of,
+            predicted=self.predicted,
+            has_felt=self.has_felt,
+        )
 
-def questionnaire_layout(questionnaire: Questionnaire) -> QuestionnaireLayout:
-    key = (questionnaire.pk, questionnaire.published_at)
-    layout = _LAYOUTS.get(key)
+
+_DIMENSION_TEXT = ("name", "description")
+_QUESTION_TEXT = ("ceo_text", "ciso_text", "anchors")
+
+
+def _in_language(instance, language: str, fields: tuple[str, ...]):
+    shown = copy.copy(instance)
+    for name in fields:
+        setattr(shown, name, instance.translated(name, language))
+    return shown
+
+
+def questionnaire_layout(
+    questionnaire: Questionnaire, language: str | None = None
+) -> QuestionnaireLayout:
+    """The questionnaire's dimensions and items in `language` (default: the active one),
+    each field in English where its translation is missing. Two queries the first time a
+    process reads a published bank, none after, in every language."""
+    language = bank_language(language)
+    stamp = (questionnaire.pk, questionnaire.published_at, questionnaire.__dict__.get("updated_at"))
+    layout = _LAYOUTS.get((*stamp, language))
     if layout is None:
-        layout = _load_layout(questionnaire.pk, has_felt=questionnaire.has_felt)
+        source = _LAYOUTS.get((*stamp, BANK_SOURCE_LANGUAGE))
+        if source is None:
+            source = _load_layout(questionnaire.pk, has_felt=questionnaire.has_felt)
+        layout = source if language == BANK_SOURCE_LANGUAGE else source.translated(language)
         if questionnaire.published_at is not None:
-            _LAYOUTS[key] = layout
+            _LAYOUTS[(*stamp, BANK_SOURCE_LANGUAGE)] = source
+            _LAYOUTS[(*stamp, language)] = layout
     return layout
 
 
@@ -196,6 +247,7 @@ class SavedAnswer:
     comment: str
     predicted_value: int | None = None
     predicted_cant_say: bool = False
+    language: str = "en"  # the language the item was shown in when it was saved
 
     @property
     def complete(self) -> bool:

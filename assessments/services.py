@@ -5,11 +5,13 @@ assessments.invitations."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 
 from config import handoffs
 from config.tasking import Sends
@@ -17,7 +19,7 @@ from config.text import control_character_problem
 from organizations.audit import Action, audit_record
 
 from .due_dates import refuse_bad_due_date
-from .errors import AnswerRefused, AnswersLocked, IncompleteAnswers
+from .errors import AnswerRefused, AnswersLocked, IncompleteAnswers, RespondentError
 from .models import (
     Answer,
     Assessment,
@@ -26,6 +28,7 @@ from .models import (
     Question,
     Questionnaire,
     Respondent,
+    bank_language,
 )
 from .question_bank import BankData, BankError
 from .selectors import ITEM_CODE, questionnaire_layout
@@ -118,6 +121,7 @@ class Person:
 
     email: str
     name: str = ""
+    language: str = ""  # their questionnaire's and emails' language; blank: not chosen
 
 
 def _clean_email(email: str) -> str:
@@ -159,6 +163,7 @@ def assessment_create(
             role=role,
             name=person.name.strip(),
             email=_clean_email(person.email),
+            language=person.language,
         )
         respondent.full_clean()
         respondent.save()
@@ -266,6 +271,7 @@ def answers_save(*, respondent: Respondent, entries: list[AnswerInput]) -> list[
             value=entry.value,
             dont_know=entry.dont_know,
             comment=entry.comment,
+            language=shown_language(respondent),
         )
         for entry in entries
     ]
@@ -275,11 +281,13 @@ def answers_save(*, respondent: Respondent, entries: list[AnswerInput]) -> list[
 # would cost more CPU than the database spends on it (see bench/bench_questionnaire.py).
 # Only table names from the models and %s placeholders are put into these strings; every
 # value goes through the driver's parameters (hence the nosec markers for bandit's B608).
-_ANSWER_COLUMNS = "respondent_id, question_id, value, dont_know, comment, created_at, updated_at"
+_ANSWER_COLUMNS = (
+    "respondent_id, question_id, value, dont_know, comment, language, created_at, updated_at"
+)
 _ON_CONFLICT = (
     "ON CONFLICT (respondent_id, question_id) DO UPDATE SET value = excluded.value, "
     "dont_know = excluded.dont_know, comment = excluded.comment, "
-    "updated_at = excluded.updated_at"
+    "language = excluded.language, updated_at = excluded.updated_at"
 )
 _STILL_OPEN = (
     f"UPDATE {Respondent._meta.db_table} "  # nosec B608
@@ -291,7 +299,7 @@ _STILL_OPEN = (
 _WRITE_POSTGRESQL = (
     f"WITH still_open AS ({_STILL_OPEN} RETURNING id) "  # nosec B608
     f"INSERT INTO {Answer._meta.db_table} ({_ANSWER_COLUMNS}) "
-    "SELECT still_open.id, v.question_id, v.value, v.dont_know, v.comment, %s, %s "
+    "SELECT still_open.id, v.question_id, v.value, v.dont_know, v.comment, %s, %s, %s "
     "FROM still_open, (VALUES {rows}) AS v (question_id, value, dont_know, comment) "
     f"{_ON_CONFLICT} RETURNING id, question_id"
 )
@@ -303,28 +311,42 @@ _UPSERT = (
 )
 
 
+def shown_language(respondent: Respondent) -> str:
+    """The language a respondent's questionnaire is shown in: their own choice, else the
+    request's (the browser's). Recorded on each answer they save. The autosave's quick path
+    says the same in SQL."""
+    return respondent.language or bank_language()
+
+
 def _write_answers(respondent, entries: list[AnswerInput], now) -> dict[int, int] | None:
     """Write the answers; returns {question id: answer id}, or None (nothing written) when
-    the respondent is no longer open for answers."""
+    the respondent is no longer open for answers. Each answer records the active language:
+    the one its item was shown in (the link's views activate the respondent's)."""
     stamp = connection.ops.adapt_datetimefield_value(now)
+    language = shown_language(respondent)
     opened = [stamp, stamp, respondent.pk]
     if connection.vendor == "postgresql":
         rows = ", ".join([_WRITE_POSTGRESQL_ROW] * len(entries))
         values = [v for e in entries for v in (e.question.pk, e.value, e.dont_know, e.comment)]
         with connection.cursor() as cursor:
-            cursor.execute(_WRITE_POSTGRESQL.format(rows=rows), [*opened, stamp, stamp, *values])
+            cursor.execute(
+                _WRITE_POSTGRESQL.format(rows=rows), [*opened, language, stamp, stamp, *values]
+            )
             written = cursor.fetchall()
         return {question_id: pk for pk, question_id in written} if written else None
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_STILL_OPEN, opened)
         if not cursor.rowcount:
             return None
-        rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(entries))
+        rows = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(entries))
         values = [
             v
             for e in entries
-            for v in (respondent.pk, e.question.pk, e.value, e.dont_know, e.comment, stamp, stamp)
-        ]
+            for v in (
+                respondent.pk, e.question.pk, e.value, e.dont_know, e.comment, language, stamp,
+                stamp,
+            )
+        ]  # fmt: skip
         returning = connection.features.can_return_rows_from_bulk_insert
         cursor.execute(
             _UPSERT.format(rows=rows) + (" RETURNING id, question_id" if returning else ""), values
@@ -489,9 +511,10 @@ _AUTOSAVE_POSTGRESQL = (
     f"still_open AS (UPDATE {Respondent._meta.db_table} r "
     "SET started_at = COALESCE(r.started_at, %(now)s), updated_at = %(now)s FROM target "
     "WHERE r.id = target.respondent_id AND r.submitted_at IS NULL AND r.revoked_at IS NULL "
-    "RETURNING r.id, target.question_id) "
+    "RETURNING r.id, target.question_id, "
+    "COALESCE(NULLIF(r.language, ''), %(language)s) AS language) "
     f"INSERT INTO {Answer._meta.db_table} ({_ANSWER_COLUMNS}) "
-    "SELECT id, question_id, %(value)s, %(dont_know)s, %(comment)s, %(now)s, %(now)s "
+    "SELECT id, question_id, %(value)s, %(dont_know)s, %(comment)s, language, %(now)s, %(now)s "
     f"FROM still_open {_ON_CONFLICT} RETURNING id"
 )
 
@@ -518,6 +541,7 @@ def answer_save_by_link(
         "value": value,
         "dont_know": dont_know,
         "comment": comment,
+        "language": bank_language(),
     }
     with connection.cursor() as cursor:
         cursor.execute(_AUTOSAVE_POSTGRESQL, params)
@@ -652,10 +676,11 @@ def _audit_respondent(action: str, respondent: Respondent, *, request=None, by=N
 
 @transaction.atomic
 def respondent_change_email(
-    *, respondent: Respondent, email: str, name: str | None = None, by=None
+    *, respondent: Respondent, email: str, name: str | None = None, language=None, by=None
 ):
-    """Change an executive's address (and name). When the address changes, every link sent
-    to the old one is revoked and, in an open round, a new invitation goes to the new one."""
+    """Change an executive's address (and name, and language). When the address changes,
+    every link sent to the old one is revoked and, in an open round, a new invitation goes to
+    the new one."""
     from .invitations import LINK_STATUSES, invitation_queue, links_revoke
 
     email = _clean_email(email)
@@ -673,6 +698,8 @@ def respondent_change_email(
         respondent.erased_at = None  # a new person in the role (after an erasure): theirs now
     if name is not None:
         respondent.name = name.strip()
+    if language is not None:
+        respondent.language = language
     respondent.full_clean()
     respondent.save()
     if changed and respondent.assessment.status != Assessment.Status.DRAFT:
@@ -680,3 +707,16 @@ def respondent_change_email(
         if respondent.assessment.status in LINK_STATUSES:
             invitation_queue(respondent=respondent, kind="invitation", by=by)
     return respondent
+
+
+# --- Languages ----------------------------------------------------------------------------
+
+
+def respondent_set_language(*, respondent: Respondent, language: str) -> None:
+    """Remember the language an executive answers in (and gets emails in). Any time, even
+    after submitting: it changes how things are shown, never an answer. RespondentError
+    for a language Parley does not offer."""
+    if language not in dict(settings.LANGUAGES):
+        raise RespondentError(gettext("Choose one of the languages offered."))
+    Respondent.objects.filter(pk=respondent.pk).update(language=language, updated_at=timezone.now())
+    respondent.language = language

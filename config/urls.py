@@ -40,6 +40,7 @@ urlpatterns = [
         name="password_change",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("account/language/", org_views.language_preference, name="account_language"),
     # allauth: second factors, sessions, single sign-on, password change (see accounts_urls).
     *accounts_urls.urlpatterns,
     # The PDF report: /organisations/<slug>/assessments/<code>/report/… and /r/<token>/report.pdf

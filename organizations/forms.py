@@ -1,25 +1,29 @@
 from allauth.account.forms import LoginForm
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from config.text import RefuseControlCharactersMixin
 
-from .models import Membership, Organization
+from .models import Membership, Organization, User
 
 RESERVED_SLUGS = {"new", "portfolio", "admin"}
+# The model's fields have English verbose names (a migration each to change): the forms label
+# them in the reader's language.
+ORGANIZATION_LABELS = {
+    "name": _("Name"),
+    "slug": _("Slug"),
+    "sector": _("Sector"),
+    "size_band": _("Size band"),
+    "region": _("Region"),
+}
 
 
 class OrganizationForm(RefuseControlCharactersMixin, forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["name", "slug", "sector", "size_band", "region"]
-        labels = {
-            "name": _("Name"),
-            "slug": _("Slug"),
-            "sector": _("Sector"),
-            "size_band": _("Size band"),
-            "region": _("Region"),
-        }
+        fields = ["name", "slug", "sector", "size_band", "region", "report_language"]
+        labels = ORGANIZATION_LABELS
         help_texts = {"slug": _("Used in addresses: lower-case letters, digits and hyphens.")}
 
     def clean_slug(self):
@@ -62,3 +66,32 @@ class SignInForm(LoginForm):
         self.fields["password"].widget.attrs.update(
             {"autocomplete": "current-password", "placeholder": ""}
         )
+
+
+class OrganizationSettingsForm(RefuseControlCharactersMixin, forms.ModelForm):
+    """An organisation's details after creation; its address (slug) stays as it is."""
+
+    class Meta:
+        model = Organization
+        fields = ["name", "sector", "size_band", "region", "report_language"]
+        labels = ORGANIZATION_LABELS
+        help_texts = {
+            "report_language": _(
+                "The language of the PDF report unless another is asked for. Each executive's "
+                "questionnaire and emails follow their own language."
+            )
+        }
+
+
+class LanguagePreferenceForm(forms.ModelForm):
+    """A user's interface language; blank follows the browser."""
+
+    class Meta:
+        model = User
+        fields = ["language"]
+        labels = {"language": _("Interface language")}
+        help_texts = {"language": _("Leave blank to follow your browser's language.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("Follow my browser")), *settings.LANGUAGES]

@@ -17,6 +17,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.translation import gettext
 
 from .audit import Action, audit_record
@@ -60,6 +61,24 @@ class SessionLimitsMiddleware:
         if now - last_seen >= _REFRESH_SECONDS or LAST_SEEN not in session:
             session[LAST_SEEN] = now
         return None
+
+
+class UserLanguageMiddleware:
+    """Activates a signed-in user's chosen interface language (User.language); without one,
+    LocaleMiddleware's choice from the browser stands. The user is loaded only when a
+    session cookie came (as for the session limits), so it adds no query to the
+    respondents' pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            language = getattr(request.user, "language", "")
+            if language and translation.check_for_language(language):
+                translation.activate(language)
+                request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
 
 
 class AuditDeniedAccessMiddleware:

@@ -1,5 +1,6 @@
 """Tenancy and people: users sign in by email; an Organization is the tenant."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -48,6 +49,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The interface language the user chose on their profile; blank follows the browser.
+    language = models.CharField(
+        _("interface language"), max_length=8, blank=True, choices=settings.LANGUAGES
+    )
 
     objects = UserManager()
 
@@ -95,6 +100,10 @@ class Organization(models.Model):
     sector = models.CharField(max_length=100, blank=True)
     size_band = models.CharField(max_length=20, choices=SizeBand.choices, blank=True)
     region = models.CharField(max_length=100, blank=True)
+    # The language of the organisation's PDF reports unless one is asked for (docs/report.md).
+    report_language = models.CharField(
+        _("report language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
     # Set by organization_delete: hidden everywhere, undoable until purged (see lifecycle).
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(

@@ -22,10 +22,17 @@ from .selectors import may_invite_admins
 
 
 @transaction.atomic
-def organization_create(*, creator: User, name, slug, sector="", size_band="", region=""):
+def organization_create(
+    *, creator: User, name, slug, sector="", size_band="", region="", report_language="en"
+):
     """Create a client organisation; its creator becomes its consultant."""
     organization = Organization(
-        name=name, slug=slug, sector=sector, size_band=size_band, region=region
+        name=name,
+        slug=slug,
+        sector=sector,
+        size_band=size_band,
+        region=region,
+        report_language=report_language,
     )
     organization.full_clean()
     organization.save()

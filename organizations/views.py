@@ -8,11 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext
 
 from . import services
 from .audit import client_ip
-from .forms import ColleagueInviteForm, OrganizationForm
+from .forms import (
+    ColleagueInviteForm,
+    LanguagePreferenceForm,
+    OrganizationForm,
+    OrganizationSettingsForm,
+)
 from .models import AuditEvent, Membership, fold_email
 from .ratelimit import Limit, limit_from_settings, rate_limit_exceeded
 from .selectors import managed_organization, may_invite_admins, organization_for_user
@@ -131,3 +137,29 @@ def sso_provider_origins() -> list[str]:
         url = urlparse(app["settings"]["server_url"])
         origins.append(f"{url.scheme}://{url.netloc}")
     return origins
+
+
+@login_required
+def organization_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation's details and its report language, for whoever manages its rounds."""
+    organization = managed_organization(request.user, slug)
+    form = OrganizationSettingsForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, gettext("The organisation's settings were saved."))
+        return redirect("organizations:settings", slug=organization.slug)
+    ctx = {"organization": organization, "form": form}
+    return render(request, "organizations/organization_settings.html", ctx)
+
+
+@login_required
+def language_preference(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's interface language (UserLanguageMiddleware applies it)."""
+    form = LanguagePreferenceForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        # This response already speaks the new language (the browser's when left blank).
+        translation.activate(user.language or translation.get_language_from_request(request))
+        messages.success(request, gettext("Your language was saved."))
+        return redirect("account_language")
+    return render(request, "organizations/language.html", {"form": form})

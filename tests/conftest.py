@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from assessments.models import Questionnaire
 from organizations.models import Membership
@@ -10,6 +11,14 @@ from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 def _media_root(settings, tmp_path):
     """Each test writes files (reports, exports) to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request through a personal link switches to the executive's language, as a server
+    does per request; the next test starts in the default language again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

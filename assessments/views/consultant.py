@@ -91,8 +91,8 @@ def assessment_new(request: HttpRequest, org_slug: str) -> HttpResponse:
                 questionnaire=data["questionnaire"],
                 title=data["title"],
                 due_date=data["due_date"],
-                ceo=Person(data["ceo_email"], data["ceo_name"]),
-                ciso=Person(data["ciso_email"], data["ciso_name"]),
+                ceo=Person(data["ceo_email"], data["ceo_name"], data["ceo_language"]),
+                ciso=Person(data["ciso_email"], data["ciso_name"], data["ciso_language"]),
                 created_by=request.user,
             )
         except ValidationError as error:
@@ -183,7 +183,7 @@ def respondent_revoke(request: HttpRequest, org_slug: str, code: str, role: str)
 def respondent_edit(request: HttpRequest, org_slug: str, code: str, role: str) -> HttpResponse:
     """Change an executive's name and email address."""
     respondent = _respondent(request, org_slug, code, role)
-    initial = {"name": respondent.name, "email": respondent.email}
+    initial = {"name": respondent.name, "email": respondent.email, "language": respondent.language}
     form = RespondentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         old_email = respondent.email
@@ -192,6 +192,7 @@ def respondent_edit(request: HttpRequest, org_slug: str, code: str, role: str) -
                 respondent=respondent,
                 email=form.cleaned_data["email"],
                 name=form.cleaned_data["name"],
+                language=form.cleaned_data["language"],
                 by=request.user,
             )
         except ValidationError as error:

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -42,6 +43,7 @@ from ..services import (
     answers_save,
     felt_save,
     page_save,
+    respondent_set_language,
     respondent_submit,
 )
 from .items import CANT_SAY, Felt, Item
@@ -169,7 +171,9 @@ def _felt(respondent: Respondent, progress: Progress) -> Felt | None:
         return None
     questionnaire = respondent.assessment.questionnaire
     return Felt(
-        questionnaire.felt_text_for(respondent.role), questionnaire.felt_anchors, progress.felt
+        questionnaire.felt_text_for(respondent.role),
+        questionnaire.shown_felt_anchors,
+        progress.felt,
     )
 
 
@@ -524,3 +528,23 @@ def _already_submitted(respondent: Respondent) -> AnswersLocked:
     return AnswersLocked(
         f"Your answers were already submitted on {submitted}; nothing was changed."
     )
+
+
+@require_POST
+@respondent_view
+def language(request: HttpRequest, respondent: Respondent, token: str) -> HttpResponse:
+    """Switch the language the executive reads in (the picker in every page's header), then
+    back to the page they were on: answers are saved as they go, so nothing is lost."""
+    try:
+        respondent_set_language(respondent=respondent, language=request.POST.get("language", ""))
+    except RespondentError as refused:
+        return _refusal(request, respondent, token, refused)
+    return redirect(_back_to(request.POST.get("next", ""), token))
+
+
+def _back_to(next_url: str, token: str) -> str:
+    """`next_url` when it is a page of this same link; the welcome page otherwise."""
+    welcome_url = reverse("respond:welcome", kwargs={"token": token})
+    if next_url.startswith(welcome_url) and url_has_allowed_host_and_scheme(next_url, None):
+        return next_url
+    return welcome_url

@@ -90,6 +90,11 @@ MIDDLEWARE = [
     # After WhiteNoise, so static files keep their caching; every page else is no-store.
     "config.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session, before CommonMiddleware (Django's order): the browser's
+    # Accept-Language chooses the language; organizations.middleware.UserLanguageMiddleware
+    # then applies a signed-in user's own choice, and the personal-link views the
+    # respondent's (assessments.access).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -97,6 +102,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "organizations.middleware.SessionLimitsMiddleware",
+    # A signed-in user's interface language (their profile) over the browser's.
+    "organizations.middleware.UserLanguageMiddleware",
     # After the session limits: a signed-in user without MFA where it is required is sent
     # to enrol before anything else (PARLEY_REQUIRE_MFA).
     "organizations.middleware.RequireMFAMiddleware",
@@ -232,7 +239,20 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 # --- Internationalisation ---------------------------------------------------------------
-LANGUAGE_CODE = "en-gb"
+# English is the source language; the others are translated in locale/<lang>/ (compiled by
+# `make`, see docs/translations.md). Names are each language's own, as a picker shows them.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ja", "日本語"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# English keeps the British formats Parley always had ("1 Dec 2026", 24-hour clock); the
+# other languages use Django's formats for them.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -130,6 +130,7 @@ PUBLIC = {
 
 SIGNED_IN = {
     "password_change_done": View(),
+    "account_language": View((GET, POST), data={"language": "de"}),
     # django-allauth: the signed-in user's own account (second factors, sessions, SSO links).
     "account_reauthenticate": View(),
     "account_request_reauthentication_code": View(ok=302),
@@ -162,6 +163,9 @@ TENANT = {
         (GET, POST), data={"email": "colleague@example.test", "role": "consultant"}
     ),
     "organizations:audit_log": View(who=ADMINS),
+    "organizations:settings": View(
+        (GET, POST), data={"name": "Changed by a test", "report_language": "de"}
+    ),
     "api_webhooks": View(
         (GET, POST),
         who=ADMINS,
@@ -219,6 +223,7 @@ LINK = {
     "respond:autosave": View((POST,), data={"question": "1.1", "answer": "3"}),
     "respond:review": View(),
     "respond:submit": View((POST,), data={"confirm": "yes"}),
+    "respond:language": View((POST,), data={"language": "de"}),
     "respond:privacy": View(),
     "respond:my_data": View(),
     "workspace:respondent_results": View(link="scored"),

@@ -40,7 +40,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from alignment import scoring
 from alignment.presentation import palette, words
@@ -573,9 +573,12 @@ def _cell_style(item: Mapping) -> tuple[str, str, str, str]:
 
 def _gap_side(item: Mapping) -> str:
     side = item.get("knowledge_gap")
-    if isinstance(side, str) and side.strip():
-        return side.strip().upper()
-    return ""
+    if not (isinstance(side, str) and side.strip()):
+        return ""
+    side = side.strip()
+    if side.lower() == "both":
+        return pgettext("both executives, in a heatmap cell", "BOTH")
+    return str(words.ROLE_LABELS.get(side.lower(), side.upper()))
 
 
 def _cell_caption(item: Mapping) -> str:
@@ -880,7 +883,7 @@ def _felt_zone(measured, x0: float, scale: float, top: float, bottom: float) -> 
     low, high = max(measured - margin, 0), min(measured + margin, 100)
     return [
         _rect(x0 + low * scale, top, (high - low) * scale, bottom - top, fill="#eef2f5"),
-        _text(x0 + measured * scale, top - 8, gettext("about right (\u00b1%(margin)s)") % {"margin": margin}, size=10,
+        _text(x0 + measured * scale, top - 8, gettext("about right (±%(margin)s)") % {"margin": margin}, size=10,
               fill=MUTED, text_anchor="middle"),
         _line(x0 + measured * scale, top, x0 + measured * scale, bottom, stroke=INK,
               stroke_width=1.0, stroke_dasharray="4 3"),

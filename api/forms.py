@@ -15,7 +15,7 @@ EXPIRY_CHOICES = [
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"), max_length=100, help_text=_("What will use it, e.g. \u201cCRM sync\u201d.")
+        label=_("Name"), max_length=100, help_text=_("What will use it, e.g. “CRM sync”.")
     )
     organization = forms.ModelChoiceField(
         queryset=None,

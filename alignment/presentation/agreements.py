@@ -20,7 +20,7 @@ def report_agreements(assessment: Assessment) -> list[dict]:
     rows = []
     for position in positions:
         text = (
-            gettext("Agreed position: %(value)s on the 1\u20135 scale.") % {"value": position.value}
+            gettext("Agreed position: %(value)s on the 1–5 scale.") % {"value": position.value}
             if position.value is not None
             else gettext("No position agreed.")
         )

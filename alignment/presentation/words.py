@@ -44,7 +44,7 @@ def percent(fraction: float | None) -> str:
 
 # --- Answers ----------------------------------------------------------------------------
 
-DONT_KNOW_WORDS = _("Don\u2019t know")
+DONT_KNOW_WORDS = _("Don’t know")
 NOT_ANSWERED_WORDS = _("Not answered")
 
 
@@ -192,7 +192,7 @@ def band_thresholds_words() -> str:
 
 # --- Perception (scoring version 2) -----------------------------------------------------
 
-CANT_SAY_WORDS = _("Can\u2019t say")
+CANT_SAY_WORDS = _("Can’t say")
 # The four ways one executive can read an item, and what each means, for every reader.
 VIEW_WORDS = {
     "blind_spot": _("Blind spot"),
@@ -217,7 +217,7 @@ FELT_READING_WORDS = {
     "underestimates": _("feels less aligned than measured"),
     "about_right": _("feels about as aligned as measured"),
 }
-NO_VIEW_WORDS = _("No reading (a don\u2019t know, or can\u2019t say)")
+NO_VIEW_WORDS = _("No reading (a don’t know, or can’t say)")
 
 
 def prediction_words(question, value: int | None, cant_say: bool) -> str:

@@ -45,7 +45,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=150, blank=True)
     is_staff = models.BooleanField(
-        default=False, help_text="Site staff: may use the Django admin and see every organisation."
+        default=False,
+        help_text=_("Site staff: may use the Django admin and see every organisation."),
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

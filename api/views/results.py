@@ -76,7 +76,7 @@ class ReportList(ApiView):
             report = report_request(assessment=assessment, fresh=True, requested_by=request.user)
         except NothingToReport:
             raise Http404(
-                "This assessment has no result yet: there is nothing to report."
+                gettext("This assessment has no result yet: there is nothing to report.")
             ) from None
         code = status.HTTP_200_OK if report.is_ready else status.HTTP_202_ACCEPTED
         return Response(self.get_serializer(report).data, status=code)
@@ -143,7 +143,9 @@ class ExportCsv(FileView):
     def get(self, request, org_slug, code, table):
         assessment = api_managed_assessment(request, org_slug, code)
         if table not in TABLE_SLUGS:
-            raise Http404(f"No such table; one of {', '.join(TABLE_SLUGS)}.")
+            raise Http404(
+                gettext("No such table; one of %(tables)s.") % {"tables": ", ".join(TABLE_SLUGS)}
+            )
         content = csv_bytes(table_by_slug(export_tables([assessment]), table))
         _audit_download(
             request, AuditEvent.Action.EXPORT_DOWNLOADED, assessment, f"csv export ({table})"

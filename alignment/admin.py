@@ -5,6 +5,7 @@ import json
 
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import ActionItem, AlignmentResult, ConsensusAnswer, WorkshopSession
 
@@ -52,19 +53,19 @@ class AlignmentResultAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="code", ordering="assessment__code")
+    @admin.display(description=_("code"), ordering="assessment__code")
     def assessment_code(self, obj):
         return obj.assessment.code
 
-    @admin.display(description="organisation", ordering="assessment__organization__name")
+    @admin.display(description=_("organisation"), ordering="assessment__organization__name")
     def organization(self, obj):
         return obj.assessment.organization
 
-    @admin.display(description="index", ordering="alignment_index")
+    @admin.display(description=_("index"), ordering="alignment_index")
     def index(self, obj):
         return "–" if obj.alignment_index is None else f"{obj.alignment_index:.1f}"
 
-    @admin.display(description="data (full precision)")
+    @admin.display(description=_("data (full precision)"))
     def pretty_data(self, obj):
         return format_html("<pre>{}</pre>", json.dumps(obj.data, indent=2, ensure_ascii=False))
 
@@ -96,7 +97,7 @@ class WorkshopSessionAdmin(admin.ModelAdmin):
     readonly_fields = ("version", "created_at", "updated_at")
     inlines = [ConsensusAnswerInline, ActionItemInline]
 
-    @admin.display(description="organisation", ordering="assessment__organization__name")
+    @admin.display(description=_("organisation"), ordering="assessment__organization__name")
     def organization(self, obj):
         return obj.assessment.organization
 
@@ -110,6 +111,8 @@ class ActionItemAdmin(admin.ModelAdmin):
     raw_id_fields = ("session", "dimension", "created_by")
     readonly_fields = ("code", "created_at", "updated_at")
 
-    @admin.display(description="organisation", ordering="session__assessment__organization__name")
+    @admin.display(
+        description=_("organisation"), ordering="session__assessment__organization__name"
+    )
     def organization(self, obj):
         return obj.session.assessment.organization

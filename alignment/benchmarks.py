@@ -28,6 +28,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext, pgettext
+
 DEFAULT_PATH = Path(__file__).parent / "data" / "benchmarks.json"
 
 OPS: Mapping[str, Callable[[int, int], bool]] = MappingProxyType(
@@ -56,10 +59,6 @@ _ITEM_CODE = re.compile(r"^\d+\.\d+$")
 _FIGURE_ID = re.compile(r"^B\d+$")
 _DIMENSION = re.compile(r"^D\d+$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- data types
@@ -86,12 +85,12 @@ class ShareRule:
     @property
     def label(self) -> str:
         """In words: "answered 4 or 5", "answered 3 to 5", "answered 5"."""
-        counted = self.answers
-        if len(counted) == 1:
-            return f"answered {counted[0]}"
-        if len(counted) == 2:
-            return f"answered {counted[0]} or {counted[1]}"
-        return f"answered {counted[0]} to {counted[-1]}"
+        counted = {"first": self.answers[0], "last": self.answers[-1]}
+        if len(self.answers) == 1:
+            return gettext("answered %(first)s") % counted
+        if len(self.answers) == 2:
+            return gettext("answered %(first)s or %(last)s") % counted
+        return gettext("answered %(first)s to %(last)s") % counted
 
 
 @dataclass(frozen=True)
@@ -110,15 +109,24 @@ class Source:
         if len(parts) == 1:
             return str(parts[0])
         day = date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1)
-        month_year = f"{_MONTHS[day.month - 1]} {day.year}"  # not %B: that follows the locale
-        return f"{day.day} {month_year}" if len(parts) == 3 else month_year
+        # Django's month names follow the active language (strftime's %B would follow the
+        # process's C locale instead).
+        if len(parts) == 3:
+            return date_format(day, pgettext("a survey's date (Django date format)", "j F Y"))
+        return date_format(day, pgettext("a survey's month (Django date format)", "F Y"))
 
     @property
     def citation(self) -> str:
-        text = f"{self.publisher}, “{self.title}”, {self.date_label}"
+        names = {"publisher": self.publisher, "title": self.title, "date": self.date_label}
         if self.secondary:
-            text += " (as reported by trade outlets; no primary copy available)"
-        return text
+            return (
+                gettext(
+                    "%(publisher)s, “%(title)s”, %(date)s "
+                    "(as reported by trade outlets; no primary copy available)"
+                )
+                % names
+            )
+        return gettext("%(publisher)s, “%(title)s”, %(date)s") % names
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext, pgettext
+
 from alignment import scoring
 from alignment.presentation import palette, words
 
@@ -51,9 +54,15 @@ GRID = palette.GRID
 CHAR_WIDTH = 0.58  # average glyph width of DejaVu Sans as a fraction of the font size
 
 BAND_THRESHOLDS = tuple(sorted(floor for floor, _ in scoring.BAND_FLOORS))
-# (lower bound, key, label, fill, pattern stroke or None) from the best band down.
+# (lower bound, key, label, fill, pattern stroke or None) from the best band down; the label
+# is lazy, worded in the language active when a chart is drawn.
 BANDS = tuple(
-    (low, key, f"{low}\u2013{high} {scoring.BAND_LABELS[key].lower()}", *palette.BAND[key])
+    (
+        low,
+        key,
+        format_lazy("{}\u2013{} {}", low, high, words.BAND_WORDS_LOWER[key]),
+        *palette.BAND[key],
+    )
     for low, high, key in words.band_ranges()
 )
 BAR_OUTLINE = palette.BAR_OUTLINE
@@ -93,12 +102,12 @@ def _round_half_up(value: float, decimals: int) -> str:
 
 def fmt_index(value: float | None) -> str:
     """An alignment index as printed on the charts: "72", or "n/a"."""
-    return "n/a" if value is None else _round_half_up(value, 0)
+    return str(words.NOT_APPLICABLE) if value is None else _round_half_up(value, 0)
 
 
 def fmt_mean(value: float | None) -> str:
     """A 1..5 mean as printed on the charts: "4.2", or "n/a"."""
-    return "n/a" if value is None else _round_half_up(value, 1)
+    return str(words.NOT_APPLICABLE) if value is None else _round_half_up(value, 1)
 
 
 def _attrs(attrs: Mapping[str, object]) -> str:
@@ -231,8 +240,8 @@ def _series_legend(x: float, y: float, entries: Sequence[tuple[str, str]]) -> li
 
 _SERIES = (
     # key, label, colour, dash, marker
-    ("ceo_mean", "CEO", CEO_COLOUR, None, "circle"),
-    ("ciso_mean", "CISO", CISO_COLOUR, "7 4", "square"),
+    ("ceo_mean", words.ROLE_LABELS["ceo"], CEO_COLOUR, None, "circle"),
+    ("ciso_mean", words.ROLE_LABELS["ciso"], CISO_COLOUR, "7 4", "square"),
 )
 
 
@@ -260,13 +269,19 @@ def _radar_values(dimensions: Sequence[Mapping]) -> list[dict]:
 
 def _radar_desc(rows: Sequence[Mapping]) -> str:
     parts = [
-        f"{r['code']} {r['name']}: CEO {fmt_mean(r['ceo_mean'])}, CISO {fmt_mean(r['ciso_mean'])}"
+        gettext("%(code)s %(name)s: CEO %(ceo)s, CISO %(ciso)s")
+        % {
+            "code": r["code"],
+            "name": r["name"],
+            "ceo": fmt_mean(r["ceo_mean"]),
+            "ciso": fmt_mean(r["ciso_mean"]),
+        }
         for r in rows
     ]
-    return (
+    return gettext(
         "Average answers of the CEO and the CISO per dimension on a scale of 1 (low) to 5 "
-        "(high); n/a means no answer to compare. " + "; ".join(parts) + "."
-    )
+        "(high); n/a means no answer to compare. %(values)s."
+    ) % {"values": "; ".join(parts)}
 
 
 class _Radar:
@@ -346,7 +361,10 @@ def _radar_label(geo: _Radar, i: int, row: Mapping) -> list[str]:
     x = geo.cx + (geo.radius + 12) * cos
     y = geo.cy + (geo.radius + 12) * sin
     anchor = "start" if cos > 0.25 else "end" if cos < -0.25 else "middle"
-    values = f"CEO {fmt_mean(row['ceo_mean'])} · CISO {fmt_mean(row['ciso_mean'])}"
+    values = gettext("CEO %(ceo)s · CISO %(ciso)s") % {
+        "ceo": fmt_mean(row["ceo_mean"]),
+        "ciso": fmt_mean(row["ciso_mean"]),
+    }
     lines = [(row["code"], "bold", INK)]
     lines += [(part, None, INK) for part in _wrap(row["name"], 20, 2)]
     lines.append((values, None, MUTED))
@@ -367,7 +385,7 @@ def radar_chart(
     dimensions: Sequence[Mapping],
     *,
     size: int = 420,
-    title: str = "CEO and CISO answers by dimension",
+    title: str | None = None,
 ) -> str:
     """Radar chart of the CEO's and the CISO's mean answer (1..5) per dimension.
 
@@ -376,13 +394,18 @@ def radar_chart(
     labels and the legend is added around it. CEO: solid line, circles; CISO: dashed line,
     squares. See the module docstring for None handling.
     """
+    title = title or gettext("CEO and CISO answers by dimension")
     rows = _radar_values(dimensions)
     desc = _radar_desc(rows)
     uid = _uid("radar", title, desc, size)
     margin_x, margin_top = 150, 80
     width = size + 2 * margin_x
     geo = _Radar(max(len(rows), 1), width / 2, margin_top + size / 2, size / 2)
-    body = _radar_grid(geo) if rows else [_text(width / 2, geo.cy, "No data", text_anchor="middle")]
+    body = (
+        _radar_grid(geo)
+        if rows
+        else [_text(width / 2, geo.cy, gettext("No data"), text_anchor="middle")]
+    )
     body += _radar_series(geo, rows) if rows else []
     for i, row in enumerate(rows):
         body += _radar_label(geo, i, row)
@@ -390,9 +413,15 @@ def radar_chart(
     body += _series_legend(
         24,
         legend_y,
-        [(_legend_mark(c, d, m), f"{label} (mean answer)") for _, label, c, d, m in _SERIES],
+        [
+            (_legend_mark(c, d, m), gettext("%(role)s (mean answer)") % {"role": label})
+            for _, label, c, d, m in _SERIES
+        ],
     )
-    notes = ("Scale: ring 1 (inner) to ring 5 (outer)", "n/a: no answer to compare")
+    notes = (
+        gettext("Scale: ring 1 (inner) to ring 5 (outer)"),
+        gettext("n/a: no answer to compare"),
+    )
     for k, note in enumerate(notes):
         body.append(_text(width - 24, legend_y + 4 + 18 * k, note, fill=MUTED, text_anchor="end"))
     return _document(uid, width, legend_y + 40, title, desc, body)
@@ -438,12 +467,15 @@ def _bar_desc(rows: Sequence[Mapping]) -> str:
     parts = []
     for row in rows:
         value = row["value"]
-        shown = "no paired answers" if value is None else f"{fmt_index(value)} ({_band(value)[2]})"
+        if value is None:
+            shown = gettext("no paired answers")
+        else:
+            shown = f"{fmt_index(value)} ({_band(value)[2]})"
         parts.append(f"{row['code']} {row['name']}: {shown}")
-    return (
+    return gettext(
         "Alignment index per dimension, 0 to 100 (100 means identical answers); bands at "
-        "55, 70 and 85. " + "; ".join(parts) + "."
-    )
+        "%(thresholds)s. %(values)s."
+    ) % {"thresholds": words.band_thresholds_words(), "values": "; ".join(parts)}
 
 
 def _bar_axis(x0: float, scale: float, top: float, bottom: float) -> list[str]:
@@ -451,7 +483,7 @@ def _bar_axis(x0: float, scale: float, top: float, bottom: float) -> list[str]:
     for tick in (0, 100):
         x = x0 + tick * scale
         out.append(_text(x, bottom + 14, tick, size=10, fill=MUTED, text_anchor="middle"))
-    caption = "Alignment index (0 to 100)"
+    caption = gettext("Alignment index (0 to 100)")
     out.append(
         _text(x0 + 50 * scale, bottom + 30, caption, size=10, fill=MUTED, text_anchor="middle")
     )
@@ -468,7 +500,7 @@ def _bar_row(uid: str, row: Mapping, y: float, x0: float, scale: float) -> list[
     out.append(_text(42, y + 12, _fit(row["name"], x0 - 52, 11), size=11))
     if row["value"] is None:
         note = _text(
-            x0 + 6, y + 12, "no paired answers", size=10.5, fill=MUTED, font_style="italic"
+            x0 + 6, y + 12, gettext("no paired answers"), size=10.5, fill=MUTED, font_style="italic"
         )
         return [*out, note]
     band = _band(row["value"])
@@ -501,7 +533,7 @@ def alignment_bar_chart(
     dimensions: Sequence[Mapping],
     *,
     width: int = 640,
-    title: str = "Alignment index by dimension",
+    title: str | None = None,
 ) -> str:
     """Horizontal bars of each dimension's alignment index (0..100, or None).
 
@@ -510,6 +542,7 @@ def alignment_bar_chart(
     (the legend names the bands); dashed reference lines mark 55, 70 and 85. A None index prints
     "no paired answers" instead of a bar.
     """
+    title = title or gettext("Alignment index by dimension")
     rows = _bar_rows(dimensions)
     desc = _bar_desc(rows)
     uid = _uid("bars", title, desc, width)
@@ -540,9 +573,12 @@ def _cell_style(item: Mapping) -> tuple[str, str, str, str]:
 
 def _gap_side(item: Mapping) -> str:
     side = item.get("knowledge_gap")
-    if isinstance(side, str) and side.strip():
-        return side.strip().upper()
-    return ""
+    if not (isinstance(side, str) and side.strip()):
+        return ""
+    side = side.strip()
+    if side.lower() == "both":
+        return pgettext("both executives, in a heatmap cell", "BOTH")
+    return str(words.ROLE_LABELS.get(side.lower(), side.upper()))
 
 
 def _cell_caption(item: Mapping) -> str:
@@ -566,17 +602,23 @@ def _heatmap_desc(rows: Sequence[tuple[str, list[Mapping]]], names: Mapping[str,
     for dim, cells in rows:
         described = ", ".join(f"{c.get('code')} {_cell_text(c)}" for c in cells)
         parts.append(f"{dim} {names.get(dim, '')}".strip() + f": {described}")
-    return "Severity of the gap between the CEO's and the CISO's answer, per item. " + (
-        "; ".join(parts) + "."
-    )
+    return gettext(
+        "Severity of the gap between the CEO's and the CISO's answer, per item. %(values)s."
+    ) % {"values": "; ".join(parts)}
+
+
+def _cell_key(item: Mapping) -> str:
+    """The item's key in words.SEVERITY_GLYPHS ("aligned"…, "unknown", "none")."""
+    _cell_style(item)  # rejects an unknown severity
+    return words.severity_key(item.get("severity"), item.get("knowledge_gap"))
 
 
 def _cell_text(item: Mapping) -> str:
-    _glyph, label, *_ = _cell_style(item)
+    key = _cell_key(item)
     side = _gap_side(item)
-    if label.startswith("knowledge gap") and side:
-        return f"knowledge gap ({side} did not know)"
-    return label.split(" (")[0]
+    if key == "unknown" and side:
+        return gettext("knowledge gap (%(side)s did not know)") % {"side": side}
+    return str(words.SEVERITY_SHORT[key])
 
 
 def _heatmap_cell(item: Mapping, x: float, y: float, w: float, h: float) -> list[str]:
@@ -628,7 +670,7 @@ def severity_heatmap(
     items: Sequence[Mapping],
     *,
     dimension_names: Mapping[str, str] | None = None,
-    title: str = "Gap severity by item",
+    title: str | None = None,
 ) -> str:
     """Grid of items, one row per dimension, each cell showing the item code and a glyph.
 
@@ -638,6 +680,7 @@ def severity_heatmap(
     "~" minor, "!" material, "!!" critical, "?" knowledge gap, "–" not answered; the fill
     darkens with severity.
     """
+    title = title or gettext("Gap severity by item")
     names = dimension_names or {}
     rows = _heatmap_rows(items)
     desc = _heatmap_desc(rows, names)
@@ -654,7 +697,7 @@ def severity_heatmap(
         for c, item in enumerate(cells):
             body += _heatmap_cell(item, label_w + c * (cell_w + gap), y, cell_w, cell_h)
     if not rows:
-        body.append(_text(8, 24, "No items", size=11, fill=MUTED))
+        body.append(_text(8, 24, gettext("No items"), size=11, fill=MUTED))
     legend_y = 8 + max(len(rows), 1) * (cell_h + gap) + 14
     body += _heatmap_legend(legend_y)
     return _document(uid, width, legend_y + 56, title, desc, body)
@@ -685,15 +728,16 @@ def _trend_rows(previous: Mapping, current: Mapping) -> list[dict]:
 def _trend_desc(rows: Sequence[Mapping], names: Mapping, labels: tuple[str, str]) -> str:
     parts = [
         f"{r['code']} {names.get(r['code'], '')}".strip()
-        + f": {fmt_index(r['previous'])} to {fmt_index(r['current'])}"
+        + ": "
+        + gettext("%(previous)s to %(current)s")
+        % {"previous": fmt_index(r["previous"]), "current": fmt_index(r["current"])}
         + _delta(r["previous"], r["current"])
         for r in rows
     ]
-    return (
-        f"Alignment index per dimension, {labels[0]} compared with {labels[1]} (0 to 100). "
-        + "; ".join(parts)
-        + "."
-    )
+    return gettext(
+        "Alignment index per dimension, %(previous)s compared with %(current)s (0 to 100). "
+        "%(values)s."
+    ) % {"previous": labels[0], "current": labels[1], "values": "; ".join(parts)}
 
 
 def _trend_row(row: Mapping, names: Mapping, y: float, x0: float, scale: float) -> list[str]:
@@ -719,10 +763,10 @@ def trend_chart(
     current: Mapping[str, float | None],
     *,
     names: Mapping[str, str] | None = None,
-    previous_label: str = "Previous round",
-    current_label: str = "This round",
+    previous_label: str | None = None,
+    current_label: str | None = None,
     width: int = 720,
-    title: str = "Alignment index: change since the previous round",
+    title: str | None = None,
 ) -> str:
     """Dumbbell chart of each dimension's alignment index in two rounds.
 
@@ -730,6 +774,9 @@ def trend_chart(
     union of both, in natural code order (D2 before D10). Previous: hollow circle; current:
     filled circle; each row prints "previous → current (change)".
     """
+    previous_label = previous_label or gettext("Previous round")
+    current_label = current_label or gettext("This round")
+    title = title or gettext("Alignment index: change since the previous round")
     names = names or {}
     rows = _trend_rows(previous, current)
     desc = _trend_desc(rows, names, (previous_label, current_label))
@@ -749,7 +796,8 @@ def trend_chart(
         _text(
             width - 8,
             bottom + 56,
-            "Dashed lines: band thresholds 55 / 70 / 85",
+            gettext("Dashed lines: band thresholds %(thresholds)s")
+            % {"thresholds": " / ".join(str(t) for t in BAND_THRESHOLDS)},
             size=10,
             fill=MUTED,
             text_anchor="end",
@@ -766,25 +814,26 @@ def felt_vs_measured_chart(
     measured: float | None,
     felt: Mapping[str, int | None],
     width: int = 640,
-    title: str = "How aligned they feel, against the measured alignment",
+    title: str | None = None,
 ) -> str:
     """Felt alignment (each executive's answer to the felt question as an index 0..100) beside
     the measured overall alignment index, as horizontal bars on one 0..100 scale.
 
-    ``felt``: label ("CEO", "CISO") -> felt index or None ("can't say": the row says so). A
+    ``felt``: role ("ceo", "ciso") -> felt index or None ("can't say": the row says so). A
     shaded zone marks measured ± the felt reading's margin (scoring.FELT_READING_MARGIN): a
     felt bar ending inside it "feels about right". Bars differ by colour and by fill (solid
     for the CEO, hatched for the CISO, outlined grey for the measured index); each prints its
     value, so no meaning rests on colour.
     """
+    title = title or gettext("How aligned they feel, against the measured alignment")
     _check_range(measured, 0, 100, "measured index")
-    for label, value in felt.items():
-        _check_range(value, 0, 100, f"{label} felt index")
-    rows = [("Measured", measured, palette.GRID, None)]
-    colours = {"CEO": (CEO_COLOUR, None), "CISO": (CISO_COLOUR, CISO_COLOUR)}
-    for label, value in felt.items():
-        fill, hatch = colours.get(label, (MUTED, None))
-        rows.append((f"{label} feels", value, fill, hatch))
+    for role, value in felt.items():
+        _check_range(value, 0, 100, f"{role} felt index")
+    rows = [(gettext("Measured"), measured, palette.GRID, None)]
+    colours = {"ceo": (CEO_COLOUR, None), "ciso": (CISO_COLOUR, CISO_COLOUR)}
+    for role, value in felt.items():
+        fill, hatch = colours.get(role, (MUTED, None))
+        rows.append((_felt_label(role), value, fill, hatch))
     desc = _felt_desc(measured, felt)
     uid = _uid("felt", title, desc, width)
     x0, top, row_h = 130.0, 30.0, 30.0
@@ -798,17 +847,24 @@ def felt_vs_measured_chart(
     return _document(uid, width, bottom + 40, title, desc, body)
 
 
+def _felt_label(role: str) -> str:
+    """ "CEO feels": a felt bar's label."""
+    return gettext("%(role)s feels") % {"role": words.ROLE_LABELS.get(role, role)}
+
+
 def _felt_desc(measured: float | None, felt: Mapping[str, int | None]) -> str:
-    parts = [f"measured alignment index {fmt_index(measured)}"]
-    for label, value in felt.items():
-        shown = "can't say" if value is None else fmt_index(value)
-        parts.append(f"{label} feels {shown}")
+    parts = [gettext("measured alignment index %(index)s") % {"index": fmt_index(measured)}]
+    for role, value in felt.items():
+        shown = gettext("can't say") if value is None else fmt_index(value)
+        parts.append(f"{_felt_label(role)} {shown}")
     margin = scoring.FELT_READING_MARGIN
-    return (
+    return ngettext(
         "Felt alignment (answer 1 to 5 as 0 to 100) against the measured alignment index: "
-        + "; ".join(parts)
-        + f". Within {margin} points of the measured index counts as about right."
-    )
+        "%(values)s. Within %(margin)d point of the measured index counts as about right.",
+        "Felt alignment (answer 1 to 5 as 0 to 100) against the measured alignment index: "
+        "%(values)s. Within %(margin)d points of the measured index counts as about right.",
+        margin,
+    ) % {"values": "; ".join(parts), "margin": margin}
 
 
 def _felt_defs(uid: str) -> str:
@@ -827,7 +883,7 @@ def _felt_zone(measured, x0: float, scale: float, top: float, bottom: float) -> 
     low, high = max(measured - margin, 0), min(measured + margin, 100)
     return [
         _rect(x0 + low * scale, top, (high - low) * scale, bottom - top, fill="#eef2f5"),
-        _text(x0 + measured * scale, top - 8, f"about right (\u00b1{margin})", size=10,
+        _text(x0 + measured * scale, top - 8, gettext("about right (±%(margin)s)") % {"margin": margin}, size=10,
               fill=MUTED, text_anchor="middle"),
         _line(x0 + measured * scale, top, x0 + measured * scale, bottom, stroke=INK,
               stroke_width=1.0, stroke_dasharray="4 3"),
@@ -845,7 +901,7 @@ def _bar_axis_plain(x0: float, scale: float, top: float, bottom: float) -> list[
 def _felt_row(uid, label, value, fill, hatch, y, x0, scale) -> list[str]:
     out = [_text(8, y + 14, label, size=11, font_weight="bold")]
     if value is None:
-        return [*out, _text(x0 + 6, y + 14, "can't say", size=10.5, fill=MUTED,
+        return [*out, _text(x0 + 6, y + 14, gettext("can't say"), size=10.5, fill=MUTED,
                             font_style="italic")]  # fmt: skip
     paint = f"url(#{uid}-hatch)" if hatch else fill
     out.append(_rect(x0, y + 2, max(value * scale, 1.0), 18, fill=paint, stroke=INK,

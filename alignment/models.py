@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessments.models import Assessment, Dimension, new_public_code
 
@@ -159,13 +161,13 @@ class ActionItem(models.Model):
     """An action the executives agreed in the workshop, tied to one dimension."""
 
     class OwnerRole(models.TextChoices):
-        CEO = "ceo", "CEO"
-        CISO = "ciso", "CISO"
-        BOTH = "both", "CEO and CISO"
+        CEO = "ceo", _("CEO")
+        CISO = "ciso", _("CISO")
+        BOTH = "both", _("CEO and CISO")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DONE = "done", "Done"
+        OPEN = "open", pgettext_lazy("an action's status", "Open")
+        DONE = "done", pgettext_lazy("an action's status", "Done")
 
     code = models.CharField(max_length=32, unique=True, default=new_public_code, editable=False)
     session = models.ForeignKey(WorkshopSession, on_delete=models.CASCADE, related_name="actions")

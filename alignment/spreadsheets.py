@@ -26,18 +26,22 @@ from datetime import date, datetime
 from functools import partial
 
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment
 from config.text import without_control_characters
 
 from . import scoring
 from .models import ActionItem, ConsensusAnswer
+from .presentation import words
 from .presentation.model import ROLES, RoundView, round_views
 from .presentation.words import ROLE_LABELS
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-CONSENSUS = "Consensus"
+CONSENSUS = _("Consensus")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # kind -> XLSX number format
@@ -50,6 +54,8 @@ _FORMATS = {
 }
 
 
+# Headers and sheet names are lazy (translated when a file is written, in the language active
+# then); tests and callers compare them as text, which a lazy string supports.
 @dataclass(frozen=True)
 class Column:
     header: str
@@ -68,115 +74,115 @@ class Table:
 TABLE_SLUGS = ("overall", "answers", "dimension-scores", "item-gaps", "actions", "perception")
 
 _ROUND = [
-    Column("Organisation", width=24),
-    Column("Assessment code", width=18),
-    Column("Round", width=30),
+    Column(_("Organisation"), width=24),
+    Column(_("Assessment code"), width=18),
+    Column(_("Round"), width=30),
 ]
 
 OVERALL_COLUMNS = [
     *_ROUND,
-    Column("Status", width=10),
-    Column("Questionnaire", width=18),
-    Column("Created at", "datetime", 17),
-    Column("Scored at", "datetime", 17),
-    Column("Alignment index", "float"),
-    Column("Band", width=18),
-    Column("Identical answers", "percent"),
-    Column("Within one point", "percent"),
-    Column("Kappa (quadratic)", "float"),
-    Column("AC2 (quadratic)", "float"),
-    Column("Paired items", "int"),
-    Column("Knowledge gaps", "int"),
-    Column("Aligned items", "int"),
-    Column("Minor gaps", "int"),
-    Column("Material gaps", "int"),
-    Column("Critical gaps", "int"),
+    Column(_("Status"), width=10),
+    Column(_("Questionnaire"), width=18),
+    Column(_("Created at"), "datetime", 17),
+    Column(_("Scored at"), "datetime", 17),
+    Column(_("Alignment index"), "float"),
+    Column(_("Band"), width=18),
+    Column(_("Identical answers"), "percent"),
+    Column(_("Within one point"), "percent"),
+    Column(_("Kappa (quadratic)"), "float"),
+    Column(_("AC2 (quadratic)"), "float"),
+    Column(_("Paired items"), "int"),
+    Column(_("Knowledge gaps"), "int"),
+    Column(_("Aligned items"), "int"),
+    Column(_("Minor gaps"), "int"),
+    Column(_("Material gaps"), "int"),
+    Column(_("Critical gaps"), "int"),
     # Scoring version 2 (empty on a version 1 bank).
-    Column("Mutual understanding", "float"),
-    Column("CEO understanding index", "float"),
-    Column("CISO understanding index", "float"),
-    Column("CEO felt alignment", "int", 10),
-    Column("CISO felt alignment", "int", 10),
-    Column("CEO felt minus measured", "float"),
-    Column("CISO felt minus measured", "float"),
+    Column(_("Mutual understanding"), "float"),
+    Column(_("CEO understanding index"), "float"),
+    Column(_("CISO understanding index"), "float"),
+    Column(_("CEO felt alignment"), "int", 10),
+    Column(_("CISO felt alignment"), "int", 10),
+    Column(_("CEO felt minus measured"), "float"),
+    Column(_("CISO felt minus measured"), "float"),
 ]
 PERCEPTION_COLUMNS = [
     *_ROUND,
-    Column("Dimension", width=10),
-    Column("Item", width=8),
-    Column("Predicting", width=11),
-    Column("Own answer", "int", 10),
-    Column("Prediction of the other", "int", 12),
-    Column("Prediction in words", width=28),
-    Column("Other's answer", "int", 10),
-    Column("Gap (CEO - CISO)", "int", 10),
-    Column("Expected gap (CEO - CISO)", "int", 12),
-    Column("Error (prediction - answer)", "int", 12),
-    Column("View", width=16),
+    Column(_("Dimension"), width=10),
+    Column(_("Item"), width=8),
+    Column(_("Predicting"), width=11),
+    Column(_("Own answer"), "int", 10),
+    Column(_("Prediction of the other"), "int", 12),
+    Column(_("Prediction in words"), width=28),
+    Column(_("Other's answer"), "int", 10),
+    Column(_("Gap (CEO - CISO)"), "int", 10),
+    Column(_("Expected gap (CEO - CISO)"), "int", 12),
+    Column(_("Error (prediction - answer)"), "int", 12),
+    Column(_("View"), width=16),
 ]
 ANSWER_COLUMNS = [
     *_ROUND,
-    Column("Questionnaire", width=18),
-    Column("Role", width=11),
-    Column("Respondent", width=20),
-    Column("Submitted at", "datetime", 17),
-    Column("Dimension", width=10),
-    Column("Item", width=8),
-    Column("Wording", width=60),
+    Column(_("Questionnaire"), width=18),
+    Column(_("Role"), width=11),
+    Column(_("Respondent"), width=20),
+    Column(_("Submitted at"), "datetime", 17),
+    Column(_("Dimension"), width=10),
+    Column(_("Item"), width=8),
+    Column(_("Wording"), width=60),
     # The language the item was shown in when answered (its wording differs): "de", "ja"…
-    Column("Language", width=9),
-    Column("Answer", "int", 9),
-    Column("Answer in words", width=28),
-    Column("Don't know", "bool", 11),
-    Column("Comment", width=60),
-    Column("Saved at", "datetime", 17),
+    Column(_("Language"), width=9),
+    Column(_("Answer"), "int", 9),
+    Column(_("Answer in words"), width=28),
+    Column(_("Don't know"), "bool", 11),
+    Column(_("Comment"), width=60),
+    Column(_("Saved at"), "datetime", 17),
 ]
 DIMENSION_COLUMNS = [
     *_ROUND,
-    Column("Scored at", "datetime", 17),
-    Column("Scoring version", width=9),
-    Column("Dimension", width=10),
-    Column("Dimension name", width=34),
-    Column("Alignment index", "float"),
-    Column("Band", width=18),
-    Column("Mean absolute gap", "float"),
-    Column("Mean signed gap", "float"),
-    Column("Optimism gap", "float"),
-    Column("Direction", width=22),
-    Column("CEO mean", "float", 10),
-    Column("CISO mean", "float", 10),
-    Column("Paired items", "int"),
-    Column("Knowledge gaps", "int"),
-    Column("Agreed position", "int"),
-    Column("Workshop notes", width=50),
+    Column(_("Scored at"), "datetime", 17),
+    Column(_("Scoring version"), width=9),
+    Column(_("Dimension"), width=10),
+    Column(_("Dimension name"), width=34),
+    Column(_("Alignment index"), "float"),
+    Column(_("Band"), width=18),
+    Column(_("Mean absolute gap"), "float"),
+    Column(_("Mean signed gap"), "float"),
+    Column(_("Optimism gap"), "float"),
+    Column(_("Direction"), width=22),
+    Column(_("CEO mean"), "float", 10),
+    Column(_("CISO mean"), "float", 10),
+    Column(_("Paired items"), "int"),
+    Column(_("Knowledge gaps"), "int"),
+    Column(_("Agreed position"), "int"),
+    Column(_("Workshop notes"), width=50),
 ]
 ITEM_COLUMNS = [
     *_ROUND,
-    Column("Dimension", width=10),
-    Column("Item", width=8),
-    Column("Wording (CEO)", width=60),
-    Column("Reverse-worded", "bool", 10),
-    Column("CEO answer", "int", 10),
-    Column("CEO don't know", "bool", 10),
-    Column("CISO answer", "int", 10),
-    Column("CISO don't know", "bool", 10),
-    Column("Gap (CEO - CISO)", "int", 10),
-    Column("Absolute gap", "int", 10),
-    Column("Optimism gap", "int", 10),
-    Column("Severity", width=14),
-    Column("Knowledge gap", width=12),
+    Column(_("Dimension"), width=10),
+    Column(_("Item"), width=8),
+    Column(_("Wording (CEO)"), width=60),
+    Column(_("Reverse-worded"), "bool", 10),
+    Column(_("CEO answer"), "int", 10),
+    Column(_("CEO don't know"), "bool", 10),
+    Column(_("CISO answer"), "int", 10),
+    Column(_("CISO don't know"), "bool", 10),
+    Column(_("Gap (CEO - CISO)"), "int", 10),
+    Column(_("Absolute gap"), "int", 10),
+    Column(_("Optimism gap"), "int", 10),
+    Column(_("Severity"), width=14),
+    Column(_("Knowledge gap"), width=12),
 ]
 ACTION_COLUMNS = [
     *_ROUND,
-    Column("Dimension", width=10),
-    Column("Dimension name", width=34),
-    Column("Action", width=60),
-    Column("Owner", width=14),
-    Column("Due date", "date", 12),
-    Column("Status", width=8),
-    Column("Done at", "datetime", 17),
-    Column("Created at", "datetime", 17),
-    Column("Created by", width=24),
+    Column(_("Dimension"), width=10),
+    Column(_("Dimension name"), width=34),
+    Column(_("Action"), width=60),
+    Column(_("Owner"), width=14),
+    Column(_("Due date"), "date", 12),
+    Column(_("Status"), width=8),
+    Column(_("Done at"), "datetime", 17),
+    Column(_("Created at"), "datetime", 17),
+    Column(_("Created by"), width=24),
 ]
 
 
@@ -307,11 +313,11 @@ def _answer_rows(view: RoundView, data: _Data) -> Iterable[tuple]:
             *_round(assessment),
             assessment.questionnaire.label,
             CONSENSUS,
-            "CEO and CISO (workshop)",
+            gettext("CEO and CISO (workshop)"),
             position.session.finished_at,
             position.dimension.code,
             "",
-            f"Agreed position for {position.dimension.name}",
+            gettext("Agreed position for %(dimension)s") % {"dimension": position.dimension.name},
             "",
             position.value,
             "",
@@ -338,7 +344,7 @@ def _dimension_rows(view: RoundView, data: _Data) -> Iterable[tuple]:
             row["mean_abs_gap"],
             row["mean_signed_gap"],
             row["optimism_gap"],
-            scoring.DIRECTION_LABELS.get(row["direction"] or "", ""),
+            str(words.DIRECTION_WORDS.get(row["direction"] or "", "")),
             row["ceo_mean"],
             row["ciso_mean"],
             row["paired_items"],
@@ -348,7 +354,7 @@ def _dimension_rows(view: RoundView, data: _Data) -> Iterable[tuple]:
         )
 
 
-KNOWLEDGE_GAP_SIDES = {"ceo": "CEO", "ciso": "CISO", "both": "Both"}
+KNOWLEDGE_GAP_SIDES = {**ROLE_LABELS, "both": _("Both")}
 
 
 def _item_rows(view: RoundView, data: _Data) -> Iterable[tuple]:
@@ -395,12 +401,12 @@ def export_tables(assessments: Iterable[Assessment]) -> list[Table]:
     assessments = list(assessments)
     data = _load(assessments) if assessments else _Data({}, {}, {})
     tables = [
-        Table("overall", "Overall", OVERALL_COLUMNS, []),
-        Table("answers", "Answers", ANSWER_COLUMNS, []),
-        Table("dimension-scores", "Dimension scores", DIMENSION_COLUMNS, []),
-        Table("item-gaps", "Item gaps", ITEM_COLUMNS, []),
-        Table("actions", "Actions", ACTION_COLUMNS, []),
-        Table("perception", "Perception", PERCEPTION_COLUMNS, []),
+        Table("overall", gettext("Overall"), OVERALL_COLUMNS, []),
+        Table("answers", gettext("Answers"), ANSWER_COLUMNS, []),
+        Table("dimension-scores", gettext("Dimension scores"), DIMENSION_COLUMNS, []),
+        Table("item-gaps", gettext("Item gaps"), ITEM_COLUMNS, []),
+        Table("actions", gettext("Actions"), ACTION_COLUMNS, []),
+        Table("perception", gettext("Perception"), PERCEPTION_COLUMNS, []),
     ]
     for assessment in assessments:
         view = data.views[assessment.pk]
@@ -444,7 +450,7 @@ def write_csv(table: Table, stream) -> None:
     """One table as CSV text (with a byte-order mark) on a text stream."""
     stream.write("\ufeff")
     writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow([column.header for column in table.columns])
+    writer.writerow([str(column.header) for column in table.columns])
     for row in table.rows:
         writer.writerow([_csv_cell(value) for value in row])
 
@@ -456,6 +462,8 @@ def csv_bytes(table: Table) -> bytes:
 
 
 def _xlsx_value(value):
+    if isinstance(value, Promise):  # a lazy translation (a label, a choice's display)
+        value = str(value)
     if isinstance(value, str):
         return without_control_characters(value)
     if isinstance(value, datetime):
@@ -497,14 +505,15 @@ def write_xlsx(tables: list[Table], stream) -> None:
     bold = Font(bold=True)
     top = Alignment(vertical="top", wrap_text=True)
     for table in tables:
-        sheet = workbook.create_sheet(table.title)
+        # A sheet name holds 31 characters at most (a translation may be longer).
+        sheet = workbook.create_sheet(str(table.title)[:31])
         for index, column in enumerate(table.columns, 1):
             sheet.column_dimensions[get_column_letter(index)].width = column.width
         sheet.freeze_panes = "A2"
         last = f"{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
         sheet.auto_filter.ref = f"A1:{last}"
         new_cell = partial(WriteOnlyCell, sheet)
-        header = [new_cell(column.header) for column in table.columns]
+        header = [new_cell(str(column.header)) for column in table.columns]
         for cell in header:
             cell.font, cell.alignment = bold, top
         sheet.append(header)
@@ -516,7 +525,7 @@ def write_xlsx(tables: list[Table], stream) -> None:
                 ]
             )
     workbook.properties.creator = "Parley"
-    workbook.properties.title = "Parley export"
+    workbook.properties.title = gettext("Parley export")
     workbook.save(stream)
 
 

@@ -3,6 +3,7 @@ token. A token for one organisation sees no other; anything out of reach is a 40
 the pages."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 
 from assessments.access import managed_assessment, managed_organization
 from organizations.models import Membership
@@ -18,7 +19,7 @@ def token_of(request) -> ApiToken | None:
 def _check_scope(request, organization) -> None:
     token = token_of(request)
     if token is not None and token.organization_id not in (None, organization.pk):
-        raise Http404("No such organisation.")
+        raise Http404(gettext("No such organisation."))
 
 
 def api_organizations(request):
@@ -35,7 +36,7 @@ def api_visible_organization(request, slug: str):
     """An organisation the requester belongs to (any role), else 404."""
     organization = api_organizations(request).filter(slug=slug).first()
     if organization is None:
-        raise Http404("No such organisation.")
+        raise Http404(gettext("No such organisation."))
     return organization
 
 
@@ -49,7 +50,7 @@ def api_admin_organization(request, slug: str):
     """Its admins (and site staff) only: webhooks are the organisation's own plumbing."""
     organization = api_managed_organization(request, slug)
     if role_in(request.user, organization) != Membership.Role.ADMIN:
-        raise Http404("No such organisation.")
+        raise Http404(gettext("No such organisation."))
     return organization
 
 

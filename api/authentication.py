@@ -1,6 +1,7 @@
 """`Authorization: Bearer prly_…`: a personal API token stands for its user, narrowed to the
 token's organisation and/or to reads (api.permissions and api.access apply the narrowing)."""
 
+from django.utils.translation import gettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -15,14 +16,16 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None  # not ours: the session may authenticate
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Send `Authorization: Bearer <token>`.")
+            raise exceptions.AuthenticationFailed(gettext("Send `Authorization: Bearer <token>`."))
         try:
             raw = header[1].decode("ascii")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed("The token is not valid.") from None
+            raise exceptions.AuthenticationFailed(gettext("The token is not valid.")) from None
         token = token_for_raw(raw)
         if token is None:
-            raise exceptions.AuthenticationFailed("The token is unknown, expired or revoked.")
+            raise exceptions.AuthenticationFailed(
+                gettext("The token is unknown, expired or revoked.")
+            )
         token_touch(token)
         return token.user, token
 

@@ -9,6 +9,7 @@ request as a whole). A service's Django ValidationError becomes a 400 like a ser
 from http import HTTPStatus
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import exception_handler
@@ -53,7 +54,7 @@ def problem_exception_handler(exc, context):
         "status": status,
     }
     if isinstance(exc, ValidationError):
-        body["detail"] = "The request has invalid fields: see `errors`."
+        body["detail"] = gettext("The request has invalid fields: see `errors`.")
         body["type"] = PROBLEM_BASE + "validation"
         body["errors"] = _field_errors(response.data)
     else:

@@ -1,26 +1,36 @@
 from django import forms
 from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
 
 from .models import WebhookEndpoint
 from .tokens import MAX_EXPIRY_DAYS
 
-EXPIRY_CHOICES = [("30", "30 days"), ("90", "90 days"), ("365", "1 year"), ("", "Never")]
+EXPIRY_CHOICES = [
+    ("30", _("30 days")),
+    ("90", _("90 days")),
+    ("365", _("1 year")),
+    ("", _("Never")),
+]
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="What will use it, e.g. \u201cCRM sync\u201d.")
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What will use it, e.g. “CRM sync”.")
+    )
     organization = forms.ModelChoiceField(
         queryset=None,
         required=False,
-        label="Organisation",
-        empty_label="All my organisations",
+        label=_("Organisation"),
+        empty_label=_("All my organisations"),
         to_field_name="slug",
-        help_text="Narrow the token to one organisation.",
+        help_text=_("Narrow the token to one organisation."),
     )
     read_only = forms.BooleanField(
-        required=False, label="Read only", help_text="The token can read but change nothing."
+        required=False, label=_("Read only"), help_text=_("The token can read but change nothing.")
     )
-    expires = forms.ChoiceField(choices=EXPIRY_CHOICES, initial="90", required=False)
+    expires = forms.ChoiceField(
+        label=_("Expires"), choices=EXPIRY_CHOICES, initial="90", required=False
+    )
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,15 +43,16 @@ class ApiTokenForm(forms.Form):
 
 class WebhookEndpointForm(forms.Form):
     url = forms.URLField(
-        label="Address",
+        label=_("Address"),
         max_length=500,
         assume_scheme="https",
         validators=[URLValidator(schemes=["http", "https"])],
-        help_text="Where Parley posts the messages (https://…).",
+        help_text=_("Where Parley posts the messages (https://…)."),
     )
     events = forms.MultipleChoiceField(
         choices=WebhookEndpoint.Event.choices,
+        label=_("Events"),
         widget=forms.CheckboxSelectMultiple,
-        help_text="What to be told about.",
+        help_text=_("What to be told about."),
     )
-    description = forms.CharField(max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import new_public_code
 from organizations.models import Organization
@@ -45,10 +46,10 @@ class WebhookEndpoint(models.Model):
     """Where an organisation wants to hear about its rounds (Standard Webhooks)."""
 
     class Event(models.TextChoices):
-        ASSESSMENT_SUBMITTED = "assessment.submitted", "Both executives submitted"
-        ASSESSMENT_SCORED = "assessment.scored", "A round was scored"
-        REPORT_READY = "report.ready", "A PDF report is ready"
-        WORKSHOP_FINISHED = "workshop.finished", "A workshop was finished"
+        ASSESSMENT_SUBMITTED = "assessment.submitted", _("Both executives submitted")
+        ASSESSMENT_SCORED = "assessment.scored", _("A round was scored")
+        REPORT_READY = "report.ready", _("A PDF report is ready")
+        WORKSHOP_FINISHED = "workshop.finished", _("A workshop was finished")
 
     code = models.CharField(max_length=32, unique=True, default=new_public_code, editable=False)
     organization = models.ForeignKey(
@@ -80,11 +81,11 @@ class WebhookDelivery(models.Model):
     """One message to one endpoint, and how its latest attempt went."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        RETRYING = "retrying", "Retrying"
-        SUCCEEDED = "succeeded", "Delivered"
-        FAILED = "failed", "Gave up"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        RETRYING = "retrying", _("Retrying")
+        SUCCEEDED = "succeeded", _("Delivered")
+        FAILED = "failed", _("Gave up")
 
     code = models.CharField(max_length=32, unique=True, default=new_public_code, editable=False)
     endpoint = models.ForeignKey(

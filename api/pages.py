@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from organizations.audit import audit_record
@@ -23,10 +24,13 @@ from .webhooks import webhook_endpoint_create, webhook_endpoint_delete, webhook_
 def _revoke(request: HttpRequest) -> HttpResponse:
     token = tokens_of(request.user).filter(prefix=request.POST.get("revoke", "")).first()
     if token is None:
-        messages.error(request, "No such token.")
+        messages.error(request, gettext("No such token."))
     else:
         api_token_revoke(token=token, request=request)
-        messages.success(request, f"Token {token.prefix} is revoked: it no longer works.")
+        messages.success(
+            request,
+            gettext("Token %(prefix)s is revoked: it no longer works.") % {"prefix": token.prefix},
+        )
     return redirect("api_tokens")
 
 
@@ -78,19 +82,22 @@ def _webhook_action(request, organization) -> HttpResponse:
         organization=organization, code=request.POST.get("endpoint", "")
     ).first()
     if endpoint is None:
-        messages.error(request, "No such webhook endpoint.")
+        messages.error(request, gettext("No such webhook endpoint."))
     elif request.POST["action"] == "delete":
         webhook_endpoint_delete(endpoint=endpoint)
         _audit_webhook(request, organization, f"removed {endpoint.url}")
-        messages.success(request, f"{endpoint.url} is removed.")
+        messages.success(request, gettext("%(url)s is removed.") % {"url": endpoint.url})
     else:
         delivery = endpoint.deliveries.filter(code=request.POST.get("delivery", "")).first()
         if delivery is None:
-            messages.error(request, "No such delivery.")
+            messages.error(request, gettext("No such delivery."))
         else:
             webhook_redeliver(delivery=delivery)
             _audit_webhook(request, organization, f"redelivered {delivery.message_id}")
-            messages.success(request, f"Message {delivery.message_id} is being sent again.")
+            messages.success(
+                request,
+                gettext("Message %(id)s is being sent again.") % {"id": delivery.message_id},
+            )
     return redirect("api_webhooks", org_slug=organization.slug)
 
 

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from .access import token_of
@@ -6,7 +7,7 @@ from .access import token_of
 class TokenAllowsMethod(BasePermission):
     """A read-only token may only read."""
 
-    message = "This API token is read-only."
+    message = _("This API token is read-only.")
 
     def has_permission(self, request, view):
         token = token_of(request)

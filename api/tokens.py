@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from assessments.tokens import hash_token, new_token
 from organizations.audit import audit_record
@@ -54,14 +55,21 @@ def api_token_create(
     once and not kept."""
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "Name the token (what will use it?)."})
+        raise ValidationError({"name": gettext("Name the token (what will use it?).")})
     if (
         organization is not None
         and not organizations_for_user(user).filter(pk=organization.pk).exists()
     ):
-        raise ValidationError({"organization": "You are not a member of this organisation."})
+        raise ValidationError(
+            {"organization": gettext("You are not a member of this organisation.")}
+        )
     if expires_in_days is not None and not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
-        raise ValidationError({"expires": f"A token expires after 1 to {MAX_EXPIRY_DAYS} days."})
+        raise ValidationError(
+            {
+                "expires": gettext("A token expires after 1 to %(max)d days.")
+                % {"max": MAX_EXPIRY_DAYS}
+            }
+        )
     prefix = _new_prefix()
     raw = f"{prefix}_{new_token()}"
     expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None

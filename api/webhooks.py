@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from standardwebhooks.webhooks import Webhook
 
 from config.tasking import enqueue_on_commit
@@ -44,9 +45,9 @@ def new_secret() -> str:
 def _check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValidationError({"url": "Give an http:// or https:// address."})
+        raise ValidationError({"url": gettext("Give an http:// or https:// address.")})
     if parts.username or parts.password:
-        raise ValidationError({"url": "Put no user name or password in the address."})
+        raise ValidationError({"url": gettext("Put no user name or password in the address.")})
     return url
 
 
@@ -55,7 +56,10 @@ def _check_events(events) -> list[str]:
     unknown = [e for e in chosen if e not in WebhookEndpoint.Event.values]
     if not chosen or unknown:
         raise ValidationError(
-            {"events": f"Choose among {', '.join(WebhookEndpoint.Event.values)}."}
+            {
+                "events": gettext("Choose among %(events)s.")
+                % {"events": ", ".join(WebhookEndpoint.Event.values)}
+            }
         )
     return chosen
 
@@ -199,7 +203,12 @@ def webhook_attempt(*, delivery_id: int, now=None) -> WebhookDelivery | None:
 def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> None:
     """Stop sending to an endpoint that failed for a day, and tell the organisation's admins
     (a redelivery turns it on again)."""
-    reason = f"Gave up on message {delivery.message_id} after {delivery.attempts} attempts."
+    # Stored and shown on the webhooks page, in the language active when it happened.
+    reason = ngettext(
+        "Gave up on message %(id)s after %(count)d attempt.",
+        "Gave up on message %(id)s after %(count)d attempts.",
+        delivery.attempts,
+    ) % {"id": delivery.message_id, "count": delivery.attempts}
     updated = WebhookEndpoint.objects.filter(pk=endpoint.pk, is_active=True).update(
         is_active=False, disabled_at=timezone.now(), disabled_reason=reason
     )
@@ -216,14 +225,20 @@ def _tell_admins(endpoint: WebhookEndpoint, reason: str) -> None:
     if not admins:
         return
     send_mail(
-        subject=f"Parley webhook disabled: {endpoint.url}",
-        message=(
-            f"Parley stopped sending webhooks to {endpoint.url} for "
-            f"{endpoint.organization.name}: it failed to accept a message for about a day.\n\n"
-            f"{reason}\n\nFix the receiver, then redeliver the failed message through the API "
-            f"(POST …/webhooks/{endpoint.code}/deliveries/<code>/redeliver/); this turns the "
-            f"endpoint on again.\n"
-        ),
+        subject=gettext("Parley webhook disabled: %(url)s") % {"url": endpoint.url},
+        message=gettext(
+            "Parley stopped sending webhooks to %(url)s for %(organization)s: it failed to "
+            "accept a message for about a day.\n\n%(reason)s\n\nFix the receiver, then "
+            "redeliver the failed message through the API "
+            "(POST …/webhooks/%(code)s/deliveries/<code>/redeliver/); this turns the endpoint "
+            "on again.\n"
+        )
+        % {
+            "url": endpoint.url,
+            "organization": endpoint.organization.name,
+            "reason": reason,
+            "code": endpoint.code,
+        },
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=admins,
     )

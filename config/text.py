@@ -37,6 +37,16 @@ _SENTENCES = {
         "The comment contains an invisible control character (U+%(code)s) at position "
         "%(position)d; remove it and try again.",
     ),
+    "notes": pgettext_lazy(
+        "control character",
+        "The notes contain an invisible control character (U+%(code)s) at position "
+        "%(position)d; remove them and try again.",
+    ),
+    "action": pgettext_lazy(
+        "control character",
+        "The action contains an invisible control character (U+%(code)s) at position "
+        "%(position)d; remove it and try again.",
+    ),
 }
 
 

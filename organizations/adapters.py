@@ -9,6 +9,7 @@ from allauth.mfa.stages import AuthenticateStage
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_noop
 
 from .audit import Action, audit_record
 from .emails import render_subject
@@ -64,11 +65,21 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request, sociallogin) -> None:
         email = _verified_email(sociallogin)
         if email is None:
-            self._refuse(request, sociallogin, "", "the provider did not verify an email address")
+            self._refuse(
+                request,
+                sociallogin,
+                "",
+                gettext_noop("the provider did not verify an email address"),
+            )
         if sociallogin.is_existing:
             return
         if not (User.objects.filter(email__iexact=email).exists() or _domain_allowed(email)):
-            self._refuse(request, sociallogin, email, "no Parley account has this email address")
+            self._refuse(
+                request,
+                sociallogin,
+                email,
+                gettext_noop("no Parley account has this email address"),
+            )
 
     def list_apps(self, request, provider=None, client_id=None):
         """Providers come from the environment (PARLEY_OIDC_PROVIDERS). Without any, no
@@ -95,7 +106,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             actor_label=email or "unknown",
             target=f"{provider}: {reason}",
         )
-        ctx = {"reason": reason, "email": email}
+        # The audit log keeps the English reason (for operators); the page says it in the
+        # reader's language.
+        ctx = {"reason": gettext(reason), "email": email}
         raise ImmediateHttpResponse(render(request, "account/sso_refused.html", ctx, status=403))
 
 

@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import AuditEvent, Membership, Organization, User
 from .services import user_mfa_reset
@@ -19,26 +21,32 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "full_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Personal info", {"fields": ("full_name",)}),
+        (_("Personal info"), {"fields": ("full_name",)}),
         (
-            "Permissions",
+            _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("Important dates", {"fields": ("last_login", "date_joined")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
     actions = ["reset_mfa"]
 
-    @admin.action(description="Reset multi-factor sign-in (lost authenticator and codes)")
+    @admin.action(description=_("Reset multi-factor sign-in (lost authenticator and codes)"))
     def reset_mfa(self, request, queryset):
         for user in queryset:
             removed = user_mfa_reset(user=user, by=request.user, request=request)
             self.message_user(
                 request,
-                f"{user.email}: {removed} authenticator(s) removed and sessions ended; they "
-                "will add a second factor at their next sign-in.",
+                ngettext(
+                    "%(email)s: %(count)d authenticator removed and sessions ended; they will "
+                    "add a second factor at their next sign-in.",
+                    "%(email)s: %(count)d authenticators removed and sessions ended; they will "
+                    "add a second factor at their next sign-in.",
+                    removed,
+                )
+                % {"email": user.email, "count": removed},
                 messages.SUCCESS,
             )
 

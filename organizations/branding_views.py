@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from .branding import PARLEY, branding_reset, branding_update, current_branding
@@ -45,7 +46,9 @@ def branding_settings(request: HttpRequest) -> HttpResponse:
             logo_type=logo.media_type if logo else "",
             remove_logo=data["remove_logo"],
         )
-        messages.success(request, "The branding is saved: pages, emails and new reports use it.")
+        messages.success(
+            request, gettext("The branding is saved: pages, emails and new reports use it.")
+        )
         return redirect("branding:settings")
     ctx = {"form": form, "shown": branding, "parley": PARLEY}
     return render(request, "organizations/branding.html", ctx, status=400 if form.errors else 200)
@@ -56,7 +59,7 @@ def branding_settings(request: HttpRequest) -> HttpResponse:
 def branding_reset_view(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     branding_reset(actor=request.user, request=request)
-    messages.success(request, "The branding is back to Parley's own.")
+    messages.success(request, gettext("The branding is back to Parley's own."))
     return redirect("branding:settings")
 
 

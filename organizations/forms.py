@@ -8,13 +8,23 @@ from config.text import RefuseControlCharactersMixin
 from .models import Membership, Organization, User
 
 RESERVED_SLUGS = {"new", "portfolio", "admin"}
+# The model's fields have English verbose names (a migration each to change): the forms label
+# them in the reader's language.
+ORGANIZATION_LABELS = {
+    "name": _("Name"),
+    "slug": _("Slug"),
+    "sector": _("Sector"),
+    "size_band": _("Size band"),
+    "region": _("Region"),
+}
 
 
 class OrganizationForm(RefuseControlCharactersMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "slug", "sector", "size_band", "region", "report_language"]
-        help_texts = {"slug": "Used in addresses: lower-case letters, digits and hyphens."}
+        labels = ORGANIZATION_LABELS
+        help_texts = {"slug": _("Used in addresses: lower-case letters, digits and hyphens.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -27,17 +37,18 @@ class OrganizationForm(RefuseControlCharactersMixin, forms.ModelForm):
     def clean_slug(self):
         slug = self.cleaned_data["slug"].lower()
         if slug in RESERVED_SLUGS:
-            raise forms.ValidationError("This address is reserved; choose another.")
+            raise forms.ValidationError(_("This address is reserved; choose another."))
         return slug
 
 
 class ColleagueInviteForm(RefuseControlCharactersMixin, forms.Form):
-    email = forms.EmailField(label="Colleague's email address")
-    full_name = forms.CharField(label="Their name", max_length=150, required=False)
+    email = forms.EmailField(label=_("Colleague's email address"))
+    full_name = forms.CharField(label=_("Their name"), max_length=150, required=False)
     role = forms.ChoiceField(
+        label=_("Role"),
         choices=[
-            (Membership.Role.CONSULTANT, "Consultant"),
-            (Membership.Role.ADMIN, "Organisation admin"),
+            (Membership.Role.CONSULTANT, _("Consultant")),
+            (Membership.Role.ADMIN, _("Organisation admin")),
         ],
         initial=Membership.Role.CONSULTANT,
     )
@@ -45,7 +56,7 @@ class ColleagueInviteForm(RefuseControlCharactersMixin, forms.Form):
     def __init__(self, *args, can_invite_admins: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not can_invite_admins:
-            self.fields["role"].choices = [(Membership.Role.CONSULTANT, "Consultant")]
+            self.fields["role"].choices = [(Membership.Role.CONSULTANT, _("Consultant"))]
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -56,7 +67,7 @@ class SignInForm(LoginForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Email address"
+        self.fields["login"].label = _("Email address")
         self.fields["login"].widget.attrs.update(
             {"autocomplete": "email", "autofocus": True, "placeholder": ""}
         )
@@ -71,6 +82,7 @@ class OrganizationSettingsForm(RefuseControlCharactersMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "sector", "size_band", "region", "report_language"]
+        labels = ORGANIZATION_LABELS
         help_texts = {
             "report_language": _(
                 "The language of the PDF report unless another is asked for. Each executive's "

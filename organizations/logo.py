@@ -12,6 +12,8 @@ import zlib
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
+from django.utils.translation import gettext
+
 MAX_LOGO_BYTES = 200 * 1024
 MAX_PNG_SIDE = 4000
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -57,10 +59,11 @@ class CheckedLogo:
 def logo_check(content: bytes) -> CheckedLogo:
     """The logo if it is an acceptable PNG or SVG, else LogoRefused with the reason."""
     if not content:
-        raise LogoRefused("The file is empty.")
+        raise LogoRefused(gettext("The file is empty."))
     if len(content) > MAX_LOGO_BYTES:
         raise LogoRefused(
-            f"The logo is {len(content) // 1024} KB; the limit is {MAX_LOGO_BYTES // 1024} KB."
+            gettext("The logo is %(size)d KB; the limit is %(limit)d KB.")
+            % {"size": len(content) // 1024, "limit": MAX_LOGO_BYTES // 1024}
         )
     if content.startswith(PNG_SIGNATURE):
         _check_png(content)
@@ -74,15 +77,18 @@ def _check_png(content: bytes) -> None:
     sensible dimensions: a truncated or disguised file is refused."""
     header = content[8 : 8 + 8 + 13 + 4]
     if len(header) < 25 or header[4:8] != b"IHDR" or struct.unpack(">I", header[:4])[0] != 13:
-        raise LogoRefused("The PNG file is damaged: it has no image header.")
+        raise LogoRefused(gettext("The PNG file is damaged: it has no image header."))
     data, crc = header[8:21], struct.unpack(">I", header[21:25])[0]
     if zlib.crc32(b"IHDR" + data) != crc:
-        raise LogoRefused("The PNG file is damaged: its image header does not check out.")
+        raise LogoRefused(gettext("The PNG file is damaged: its image header does not check out."))
     width, height = struct.unpack(">II", data[:8])
     if not (1 <= width <= MAX_PNG_SIDE and 1 <= height <= MAX_PNG_SIDE):
         raise LogoRefused(
-            f"The PNG is {width}×{height} pixels; each side must be between 1 and "
-            f"{MAX_PNG_SIDE} pixels."
+            gettext(
+                "The PNG is %(width)d×%(height)d pixels; each side must be between 1 and "
+                "%(limit)d pixels."
+            )
+            % {"width": width, "height": height, "limit": MAX_PNG_SIDE}
         )
 
 
@@ -90,20 +96,22 @@ def _check_svg(content: bytes) -> None:
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
-        raise LogoRefused("The logo must be a PNG or an SVG file (UTF-8).") from None
+        raise LogoRefused(gettext("The logo must be a PNG or an SVG file (UTF-8).")) from None
     # Entities are how XML reads files and blows up memory: refused before parsing.
     if re.search(r"<!(DOCTYPE|ENTITY)", text, re.IGNORECASE):
-        raise LogoRefused("The SVG declares a DOCTYPE or entities; remove them and try again.")
+        raise LogoRefused(
+            gettext("The SVG declares a DOCTYPE or entities; remove them and try again.")
+        )
     if re.search(r"<\?xml-stylesheet", text, re.IGNORECASE):
-        raise LogoRefused("The SVG links a style sheet; a logo must be self-contained.")
+        raise LogoRefused(gettext("The SVG links a style sheet; a logo must be self-contained."))
     try:
         root = ElementTree.fromstring(text)  # noqa: S314  # nosec B314 - no DOCTYPE/ENTITY reaches here
     except ElementTree.ParseError:
         raise LogoRefused(
-            "The logo must be a PNG or an SVG file; this one cannot be read."
+            gettext("The logo must be a PNG or an SVG file; this one cannot be read.")
         ) from None
     if root.tag != f"{{{SVG_NS}}}svg":
-        raise LogoRefused("The logo must be a PNG or an SVG file (an <svg> root element).")
+        raise LogoRefused(gettext("The logo must be a PNG or an SVG file (an <svg> root element)."))
     for element in root.iter():
         _check_element(element)
 
@@ -115,24 +123,39 @@ def _local_name(name: str) -> str:
 def _check_element(element) -> None:
     name = _local_name(element.tag)
     if name in FORBIDDEN_ELEMENTS:
-        raise LogoRefused(f"The SVG contains a <{name}> element, which a logo may not have.")
+        raise LogoRefused(
+            gettext("The SVG contains a <%(name)s> element, which a logo may not have.")
+            % {"name": name}
+        )
     for attribute, value in element.attrib.items():
         attr = _local_name(attribute)
         if attr.startswith("on"):
             raise LogoRefused(
-                f"The SVG has an event handler ({attr}) on <{name}>; a logo may not run code."
+                gettext(
+                    "The SVG has an event handler (%(attribute)s) on <%(name)s>; "
+                    "a logo may not run code."
+                )
+                % {"attribute": attr, "name": name}
             )
         if attr == "href":
-            _check_reference(value, where=f"the {attr} of <{name}>")
+            _check_reference(
+                value,
+                where=gettext("the %(attribute)s of <%(name)s>")
+                % {"attribute": attr, "name": name},
+            )
         for match in URL_FUNCTION.finditer(value):
-            _check_reference(match.group(2), where=f"a url() in the {attr} of <{name}>")
+            _check_reference(
+                match.group(2),
+                where=gettext("a url() in the %(attribute)s of <%(name)s>")
+                % {"attribute": attr, "name": name},
+            )
     if name == "style" and element.text:
         if "@import" in element.text.lower():
             raise LogoRefused(
-                "The SVG's style imports another file; a logo must be self-contained."
+                gettext("The SVG's style imports another file; a logo must be self-contained.")
             )
         for match in URL_FUNCTION.finditer(element.text):
-            _check_reference(match.group(2), where="a url() in its <style>")
+            _check_reference(match.group(2), where=gettext("a url() in its <style>"))
 
 
 def _check_reference(reference: str, *, where: str) -> None:
@@ -141,6 +164,9 @@ def _check_reference(reference: str, *, where: str) -> None:
     if reference.startswith("#") or SAFE_DATA_IMAGE.match(reference):
         return
     raise LogoRefused(
-        f"The SVG refers to something outside itself ({where}: {reference[:60]!r}); "
-        f"a logo may only point inside itself (#id) or embed a PNG/JPEG image."
+        gettext(
+            "The SVG refers to something outside itself (%(where)s: %(reference)r); "
+            "a logo may only point inside itself (#id) or embed a PNG/JPEG image."
+        )
+        % {"where": where, "reference": reference[:60]}
     )

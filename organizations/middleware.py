@@ -18,6 +18,7 @@ from django.dispatch import receiver
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.translation import gettext
 
 from .audit import Action, audit_record
 from .mfa import mfa_required, session_satisfies_mfa
@@ -52,9 +53,11 @@ class SessionLimitsMiddleware:
         signed_in_at = session.setdefault(SIGNED_IN_AT, now)
         last_seen = session.get(LAST_SEEN, now)
         if now - last_seen > settings.SESSION_IDLE_SECONDS:
-            return "You were signed out after a period of inactivity. Please sign in again."
+            return gettext(
+                "You were signed out after a period of inactivity. Please sign in again."
+            )
         if now - signed_in_at > settings.SESSION_COOKIE_AGE:
-            return "Your session has reached its maximum length. Please sign in again."
+            return gettext("Your session has reached its maximum length. Please sign in again.")
         if now - last_seen >= _REFRESH_SECONDS or LAST_SEEN not in session:
             session[LAST_SEEN] = now
         return None
@@ -180,8 +183,10 @@ class RequireMFAMiddleware:
         ):
             messages.warning(
                 request,
-                "Parley requires a second factor for every account. Add an authenticator app "
-                "or a security key to continue.",
+                gettext(
+                    "Parley requires a second factor for every account. Add an authenticator "
+                    "app or a security key to continue."
+                ),
             )
             return redirect("mfa_index")
         return self.get_response(request)

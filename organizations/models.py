@@ -45,7 +45,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=150, blank=True)
     is_staff = models.BooleanField(
-        default=False, help_text="Site staff: may use the Django admin and see every organisation."
+        default=False,
+        help_text=_("Site staff: may use the Django admin and see every organisation."),
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -89,11 +90,11 @@ class LiveOrganizationManager(models.Manager):
 
 class Organization(models.Model):
     class SizeBand(models.TextChoices):
-        MICRO = "1-49", "1–49 employees"
-        SMALL = "50-249", "50–249 employees"
-        MEDIUM = "250-999", "250–999 employees"
-        LARGE = "1000-4999", "1,000–4,999 employees"
-        ENTERPRISE = "5000+", "5,000+ employees"
+        MICRO = "1-49", _("1–49 employees")
+        SMALL = "50-249", _("50–249 employees")
+        MEDIUM = "250-999", _("250–999 employees")
+        LARGE = "1000-4999", _("1,000–4,999 employees")
+        ENTERPRISE = "5000+", _("5,000+ employees")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
@@ -128,9 +129,9 @@ class Organization(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        ADMIN = "admin", "Organisation admin"
-        CONSULTANT = "consultant", "Consultant"
-        EXECUTIVE = "executive", "Executive"
+        ADMIN = "admin", _("Organisation admin")
+        CONSULTANT = "consultant", _("Consultant")
+        EXECUTIVE = "executive", _("Executive")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(
@@ -155,44 +156,44 @@ class AuditEvent(models.Model):
     """An append-only record of who did what, to which organisation, when and from where."""
 
     class Action(models.TextChoices):
-        SIGN_IN = "sign_in", "Signed in"
-        SIGN_OUT = "sign_out", "Signed out"
-        SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
-        ACCESS_DENIED = "access_denied", "Access denied"
-        INVITATION_SENT = "invitation_sent", "Invitation sent"
-        LINK_OPENED = "link_opened", "Invitation link opened"
-        ANSWERS_SUBMITTED = "answers_submitted", "Answers submitted"
-        ASSESSMENT_REOPENED = "assessment_reopened", "Assessment reopened"
-        REPORT_DOWNLOADED = "report_downloaded", "Report downloaded"
-        EXPORT_DOWNLOADED = "export_downloaded", "Export downloaded"
-        DATA_DOWNLOADED = "data_downloaded", "Personal data downloaded"
-        RESPONDENT_ERASED = "respondent_erased", "Executive's personal data erased"
-        ROUND_DELETED = "round_deleted", "Assessment deleted"
-        ROUND_RESTORED = "round_restored", "Assessment deletion undone"
-        ROUND_PURGED = "round_purged", "Assessment purged"
-        ROUND_HELD = "round_held", "Legal hold changed"
-        ORGANIZATION_DELETED = "organization_deleted", "Organisation deleted"
-        ORGANIZATION_RESTORED = "organization_restored", "Organisation deletion undone"
-        ORGANIZATION_PURGED = "organization_purged", "Organisation purged"
-        MFA_ADDED = "mfa_added", "Second factor added"
-        MFA_REMOVED = "mfa_removed", "Second factor removed"
-        MFA_CODES_RENEWED = "mfa_codes_renewed", "Recovery codes renewed"
-        MFA_FAILED = "mfa_failed", "Failed second-factor check"
-        MFA_RESET = "mfa_reset", "Multi-factor sign-in reset by site staff"
-        PASSWORD_CHANGED = "password_changed", "Password changed"
-        SESSIONS_ENDED = "sessions_ended", "Other sessions ended"
-        SSO_SIGN_IN = "sso_sign_in", "Signed in with single sign-on"
-        SSO_LINKED = "sso_linked", "Single sign-on linked"
-        SSO_UNLINKED = "sso_unlinked", "Single sign-on unlinked"
-        SSO_REFUSED = "sso_refused", "Single sign-on refused"
-        API_TOKEN_CREATED = "api_token_created", "API token created"
-        API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
-        API_WRITE = "api_write", "Changed through the API"
-        WEBHOOK_CHANGED = "webhook_changed", "Webhook endpoint changed"
-        BRANDING_CHANGED = "branding_changed", "Branding changed"
-        BANK_IMPORTED = "bank_imported", "Question bank imported as a draft"
-        BANK_PUBLISHED = "bank_published", "Question bank published"
-        BANK_DISCARDED = "bank_discarded", "Question bank draft deleted"
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_OUT = "sign_out", _("Signed out")
+        SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+        ACCESS_DENIED = "access_denied", _("Access denied")
+        INVITATION_SENT = "invitation_sent", _("Invitation sent")
+        LINK_OPENED = "link_opened", _("Invitation link opened")
+        ANSWERS_SUBMITTED = "answers_submitted", _("Answers submitted")
+        ASSESSMENT_REOPENED = "assessment_reopened", _("Assessment reopened")
+        REPORT_DOWNLOADED = "report_downloaded", _("Report downloaded")
+        EXPORT_DOWNLOADED = "export_downloaded", _("Export downloaded")
+        DATA_DOWNLOADED = "data_downloaded", _("Personal data downloaded")
+        RESPONDENT_ERASED = "respondent_erased", _("Executive's personal data erased")
+        ROUND_DELETED = "round_deleted", _("Assessment deleted")
+        ROUND_RESTORED = "round_restored", _("Assessment deletion undone")
+        ROUND_PURGED = "round_purged", _("Assessment purged")
+        ROUND_HELD = "round_held", _("Legal hold changed")
+        ORGANIZATION_DELETED = "organization_deleted", _("Organisation deleted")
+        ORGANIZATION_RESTORED = "organization_restored", _("Organisation deletion undone")
+        ORGANIZATION_PURGED = "organization_purged", _("Organisation purged")
+        MFA_ADDED = "mfa_added", _("Second factor added")
+        MFA_REMOVED = "mfa_removed", _("Second factor removed")
+        MFA_CODES_RENEWED = "mfa_codes_renewed", _("Recovery codes renewed")
+        MFA_FAILED = "mfa_failed", _("Failed second-factor check")
+        MFA_RESET = "mfa_reset", _("Multi-factor sign-in reset by site staff")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        SESSIONS_ENDED = "sessions_ended", _("Other sessions ended")
+        SSO_SIGN_IN = "sso_sign_in", _("Signed in with single sign-on")
+        SSO_LINKED = "sso_linked", _("Single sign-on linked")
+        SSO_UNLINKED = "sso_unlinked", _("Single sign-on unlinked")
+        SSO_REFUSED = "sso_refused", _("Single sign-on refused")
+        API_TOKEN_CREATED = "api_token_created", _("API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+        API_WRITE = "api_write", _("Changed through the API")
+        WEBHOOK_CHANGED = "webhook_changed", _("Webhook endpoint changed")
+        BRANDING_CHANGED = "branding_changed", _("Branding changed")
+        BANK_IMPORTED = "bank_imported", _("Question bank imported as a draft")
+        BANK_PUBLISHED = "bank_published", _("Question bank published")
+        BANK_DISCARDED = "bank_discarded", _("Question bank draft deleted")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=30, choices=Action.choices)

@@ -3,6 +3,7 @@ a user only ever sees the organisations they belong to (site staff see all)."""
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from .models import Membership, Organization
 
@@ -32,7 +33,7 @@ def organization_for_user(user, slug: str, *, roles=None) -> Organization:
     try:
         return organizations_for_user(user, roles=roles).get(slug=slug)
     except Organization.DoesNotExist:
-        raise Http404("No such organisation.") from None
+        raise Http404(gettext("No such organisation.")) from None
 
 
 def managed_organization(user, slug: str) -> Organization:

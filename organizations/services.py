@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 
 from .account_events import end_other_sessions
 from .audit import Action, audit_record
@@ -58,7 +59,7 @@ def colleague_invite(*, organization, inviter, email, role, full_name="") -> Inv
     members page, the API.
     """
     if role == Membership.Role.ADMIN and not may_invite_admins(inviter, organization):
-        raise ValidationError({"role": "Only an organisation admin may invite an admin."})
+        raise ValidationError({"role": gettext("Only an organisation admin may invite an admin.")})
     user, created_user = User.objects.get_or_create(
         email__iexact=email, defaults={"email": email.lower(), "full_name": full_name}
     )

@@ -88,7 +88,10 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organization = services.organization_create(creator=request.user, **form.cleaned_data)
-        messages.success(request, f"{organization.name} was created. You are its consultant.")
+        messages.success(
+            request,
+            gettext("%(name)s was created. You are its consultant.") % {"name": organization.name},
+        )
         return redirect("organizations:members", slug=organization.slug)
     return render(request, "organizations/organization_form.html", {"form": form})
 
@@ -116,9 +119,14 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 def _report_invite(request, outcome) -> None:
     email = outcome.membership.user.email
     if outcome.already_member:
-        messages.info(request, f"{email} is already a member; their role is unchanged.")
+        messages.info(
+            request,
+            gettext("%(email)s is already a member; their role is unchanged.") % {"email": email},
+        )
     else:
-        messages.success(request, f"{email} was added and has been sent an email.")
+        messages.success(
+            request, gettext("%(email)s was added and has been sent an email.") % {"email": email}
+        )
 
 
 def sso_provider_origins() -> list[str]:

@@ -1,6 +1,7 @@
 """The outcome of a round's workshop as the report and the exports show it."""
 
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext
 
 from alignment.models import ActionItem, ConsensusAnswer
 from assessments.models import Assessment
@@ -21,16 +22,19 @@ def report_agreements(assessment: Assessment) -> list[dict]:
     rows = []
     for position in positions:
         text = (
-            f"Agreed position: {position.value} on the 1\u20135 scale."
+            gettext("Agreed position: %(value)s on the 1–5 scale.") % {"value": position.value}
             if position.value is not None
-            else "No position agreed."
+            else gettext("No position agreed.")
         )
         if position.notes:
-            text += f" Notes: {position.notes}"
+            text = gettext("%(position)s Notes: %(notes)s") % {
+                "position": text,
+                "notes": position.notes,
+            }
+        owner = str(ActionItem.OwnerRole.BOTH.label)
+        agreed = pgettext("an agreed position's status", "Agreed")
         rows.append(
-            _report_row(
-                position.dimension, 0, position.updated_at, text, "CEO and CISO", None, "Agreed"
-            )
+            _report_row(position.dimension, 0, position.updated_at, text, owner, None, agreed)
             | {"kind": "position", "owner_role": "both"}
         )
     for action in actions:
@@ -40,9 +44,9 @@ def report_agreements(assessment: Assessment) -> list[dict]:
                 1,
                 action.created_at,
                 action.description,
-                action.get_owner_role_display(),
+                str(action.get_owner_role_display()),
                 action.due_date,
-                action.get_status_display(),
+                str(action.get_status_display()),
             )
             | {"kind": "action", "owner_role": action.owner_role}
         )

@@ -266,11 +266,13 @@ class PerceptionSide:
     def grid(self) -> tuple[tuple[str, tuple[ViewCount, ...]], ...]:
         """The 2x2 (words.VIEW_GRID): (row label, (view count, view count)) per row."""
         by_key = {count.key: count for count in self.view_counts}
-        return tuple((label, tuple(by_key[key] for key in keys)) for label, keys in words.VIEW_GRID)
+        return tuple(
+            (str(label), tuple(by_key[key] for key in keys)) for label, keys in words.VIEW_GRID
+        )
 
     @property
     def grid_columns(self) -> tuple[str, ...]:
-        return words.VIEW_GRID_COLUMNS
+        return tuple(str(column) for column in words.VIEW_GRID_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -316,7 +318,7 @@ class Perception:
         """Felt against measured alignment, one chart (alignment.charts escapes its labels)."""
         svg = charts.felt_vs_measured_chart(
             measured=self.measured_value,
-            felt={side.label: side.felt_index_value for side in self.sides},
+            felt={side.role: side.felt_index_value for side in self.sides},
         )
         return mark_safe(svg)  # nosec B308 B703
 
@@ -380,7 +382,7 @@ class RoundView:
 
 def _side(question: Question | None, answer: Answer | None) -> SideAnswer:
     if answer is None:
-        return SideAnswer(None, False, words.NOT_ANSWERED_WORDS, "", None)
+        return SideAnswer(None, False, str(words.NOT_ANSWERED_WORDS), "", None)
     return SideAnswer(
         value=answer.value,
         dont_know=answer.dont_know,
@@ -396,7 +398,7 @@ def _severity(row: dict | None) -> Severity:
     side = row["knowledge_gap"] if row else None
     key = words.severity_key(severity, side)
     detail = words.severity_detail(row["abs_gap"] if row else None, side)
-    return Severity(key, words.SEVERITY_GLYPHS[key], words.SEVERITY_WORDS[key], detail)
+    return Severity(key, words.SEVERITY_GLYPHS[key], str(words.SEVERITY_WORDS[key]), detail)
 
 
 def _item(question: Question, dimension, row: dict | None, answers: dict) -> ItemView:
@@ -414,12 +416,12 @@ def _item(question: Question, dimension, row: dict | None, answers: dict) -> Ite
         ceo=_side(question, answers["ceo"].get(question.pk)),
         ciso=_side(question, answers["ciso"].get(question.pk)),
         severity=_severity(row),
-        gap=words.NOT_APPLICABLE if gap is None else words.fixed(gap, signed=True),
+        gap=str(words.NOT_APPLICABLE) if gap is None else words.fixed(gap, signed=True),
         gap_value=gap,
         abs_gap=row["abs_gap"] if row else None,
         optimism_gap=row["optimism_gap"] if row else None,
         knowledge_gap=side or None,
-        knowledge_gap_words=words.KNOWLEDGE_GAP_WORDS.get(side or "", ""),
+        knowledge_gap_words=str(words.KNOWLEDGE_GAP_WORDS.get(side or "", "")),
     )
 
 
@@ -441,7 +443,7 @@ def _dimension(row: dict, dimension, items: Sequence[ItemView]) -> DimensionView
         optimism_gap=words.fixed(row["optimism_gap"], 2, signed=True),
         direction=row["direction"],
         direction_label=words.direction_label(row["direction"]),
-        direction_words=words.DIRECTION_SENTENCES.get(row["direction"] or "", ""),
+        direction_words=str(words.DIRECTION_SENTENCES.get(row["direction"] or "", "")),
         ceo_mean=words.fixed(row["ceo_mean"], 1),
         ciso_mean=words.fixed(row["ciso_mean"], 1),
         paired_items=row["paired_items"],
@@ -463,7 +465,7 @@ def _overall(data: dict) -> Overall:
         index_value=data["alignment_index"],
         band=band,
         band_label=words.band_label(band),
-        band_meaning=words.BAND_MEANINGS.get(band or "", ""),
+        band_meaning=str(words.BAND_MEANINGS.get(band or "", "")),
         pct_exact=words.percent(data["pct_exact"]),
         pct_within_1=words.percent(data["pct_within_1"]),
         paired_items=data["paired_items"],
@@ -471,7 +473,7 @@ def _overall(data: dict) -> Overall:
         # In scale order: jsonb (PostgreSQL) does not keep the stored key order.
         severity_counts=tuple(
             SeverityCount(
-                key, words.SEVERITY_GLYPHS[key], words.SEVERITY_WORDS[key], counts.get(key, 0)
+                key, words.SEVERITY_GLYPHS[key], str(words.SEVERITY_WORDS[key]), counts.get(key, 0)
             )
             for key in scoring.SEVERITY_LABELS
         ),
@@ -483,18 +485,18 @@ def _overall(data: dict) -> Overall:
 
 def _prediction_words(question: Question, answer: Answer | None) -> str:
     if answer is None:
-        return words.NOT_ANSWERED_WORDS
+        return str(words.NOT_ANSWERED_WORDS)
     return words.prediction_words(question, answer.predicted_value, answer.predicted_cant_say)
 
 
 def _felt_words(assessment, respondent: Respondent | None) -> str:
     if respondent is None:
-        return words.NOT_ANSWERED_WORDS
+        return str(words.NOT_ANSWERED_WORDS)
     questionnaire = assessment.questionnaire
     if respondent.felt_cant_say:
-        return words.CANT_SAY_WORDS
+        return str(words.CANT_SAY_WORDS)
     if respondent.felt_value is None:
-        return words.NOT_ANSWERED_WORDS
+        return str(words.NOT_ANSWERED_WORDS)
     return f"{respondent.felt_value} \u2013 {questionnaire.felt_anchor(respondent.felt_value)}"
 
 
@@ -504,16 +506,16 @@ def _perception_side(role: str, data: dict, felt_words: str) -> PerceptionSide:
         ViewCount(
             key,
             words.VIEW_GLYPHS[key],
-            words.VIEW_WORDS[key],
-            words.VIEW_MEANINGS[key],
+            str(words.VIEW_WORDS[key]),
+            str(words.VIEW_MEANINGS[key]),
             data[f"{key}s"],
         )
         for key in scoring.VIEWS
     )
     return PerceptionSide(
         role=role,
-        label=words.ROLE_LABELS[role],
-        other_label=words.ROLE_LABELS[other],
+        label=str(words.ROLE_LABELS[role]),
+        other_label=str(words.ROLE_LABELS[other]),
         predictions=data["predictions"],
         view_counts=counts,
         understanding=words.fixed(data["understanding_index"]),

@@ -15,8 +15,9 @@ is over them, and the comparison says so (`shared_only`).
 import re
 from dataclasses import dataclass, field
 
+from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from alignment import charts, scoring
 from alignment.models import AlignmentResult
@@ -110,7 +111,11 @@ def _dimension_changes(previous: AlignmentResult, current: AlignmentResult):
         new_index = new["alignment_index"] if new else None
         delta = _delta(old_index, new_index)
         note = (
-            "" if old and new else ("only in this round" if new else "only in the previous round")
+            ""
+            if old and new
+            else gettext("only in this round")
+            if new
+            else gettext("only in the previous round")
         )
         changes.append(
             DimensionChange(
@@ -127,7 +132,7 @@ def _dimension_changes(previous: AlignmentResult, current: AlignmentResult):
 
 
 def _severity(row: dict) -> str:
-    return words.SEVERITY_WORDS[words.severity_key(row["severity"], row["knowledge_gap"])]
+    return str(words.SEVERITY_WORDS[words.severity_key(row["severity"], row["knowledge_gap"])])
 
 
 def _item_changes(previous, current, texts: dict[str, str], shared: set[str]):
@@ -150,8 +155,12 @@ def _item_changes(previous, current, texts: dict[str, str], shared: set[str]):
             ItemChange(
                 code=code,
                 text=texts.get(code, ""),
-                previous_gap="n/a" if old["gap"] is None else fixed(old["gap"], signed=True),
-                current_gap="n/a" if new["gap"] is None else fixed(new["gap"], signed=True),
+                previous_gap=str(words.NOT_APPLICABLE)
+                if old["gap"] is None
+                else fixed(old["gap"], signed=True),
+                current_gap=str(words.NOT_APPLICABLE)
+                if new["gap"] is None
+                else fixed(new["gap"], signed=True),
                 previous_severity=_severity(old),
                 current_severity=_severity(new),
                 direction=direction,
@@ -224,7 +233,11 @@ def _shared_note(previous: Assessment, current: Assessment, count: int) -> str:
 
 
 def _label(assessment: Assessment) -> str:
-    return f"{assessment.title} ({assessment.created_at:%b %Y})"
+    # "M Y": the month's abbreviation in the active language ("Dec 2026" in English).
+    return gettext("%(title)s (%(month)s)") % {
+        "title": assessment.title,
+        "month": date_format(assessment.created_at, "M Y"),
+    }
 
 
 def compare_rounds(

@@ -5,6 +5,7 @@ from datetime import UTC
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -46,9 +47,9 @@ class UtcDateTimeField(IsoDateTimeField):
         try:
             moment = moment.astimezone(UTC)
         except (OverflowError, ValueError):
-            raise forms.ValidationError("Enter a date and time from 1900 on.") from None
+            raise forms.ValidationError(gettext("Enter a date and time from 1900 on.")) from None
         if not 1900 <= moment.year <= 9999:
-            raise forms.ValidationError("Enter a date and time from 1900 on.")
+            raise forms.ValidationError(gettext("Enter a date and time from 1900 on."))
         return moment
 
 
@@ -79,7 +80,12 @@ def _questionnaire(label: str | None):
             found = found.filter(version=int(version)) if version.isdigit() else found.none()
         found = found.order_by("-version").first()
     if found is None:
-        raise ValidationError({"questionnaire": f"No published questionnaire {label or ''}."})
+        raise ValidationError(
+            {
+                "questionnaire": gettext("No published questionnaire %(label)s.")
+                % {"label": label or ""}
+            }
+        )
     return found
 
 

@@ -4,6 +4,7 @@ exports: the same read model and the same files as the pages."""
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -52,7 +53,7 @@ class Results(ApiView):
         assessment = api_managed_assessment(request, org_slug, code)
         view = round_view(assessment)
         if not view.scored:
-            raise Http404("This assessment is not scored yet.")
+            raise Http404(gettext("This assessment is not scored yet."))
         return Response(result_document(view))
 
 
@@ -75,7 +76,7 @@ class ReportList(ApiView):
             report = report_request(assessment=assessment, fresh=True, requested_by=request.user)
         except NothingToReport:
             raise Http404(
-                "This assessment has no result yet: there is nothing to report."
+                gettext("This assessment has no result yet: there is nothing to report.")
             ) from None
         code = status.HTTP_200_OK if report.is_ready else status.HTTP_202_ACCEPTED
         return Response(self.get_serializer(report).data, status=code)
@@ -89,11 +90,11 @@ class ReportDownload(FileView):
         assessment = api_managed_assessment(request, org_slug, code)
         report = latest_ready_report(assessment)
         if report is None:
-            raise Http404("No report is ready.")
+            raise Http404(gettext("No report is ready."))
         try:
             handle = report.file.open("rb")
         except FileNotFoundError:
-            raise Http404("The report file is missing.") from None
+            raise Http404(gettext("The report file is missing.")) from None
         _audit_download(request, AuditEvent.Action.REPORT_DOWNLOADED, assessment, "PDF report")
         response = FileResponse(
             handle,
@@ -142,7 +143,9 @@ class ExportCsv(FileView):
     def get(self, request, org_slug, code, table):
         assessment = api_managed_assessment(request, org_slug, code)
         if table not in TABLE_SLUGS:
-            raise Http404(f"No such table; one of {', '.join(TABLE_SLUGS)}.")
+            raise Http404(
+                gettext("No such table; one of %(tables)s.") % {"tables": ", ".join(TABLE_SLUGS)}
+            )
         content = csv_bytes(table_by_slug(export_tables([assessment]), table))
         _audit_download(
             request, AuditEvent.Action.EXPORT_DOWNLOADED, assessment, f"csv export ({table})"

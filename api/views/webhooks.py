@@ -1,6 +1,7 @@
 """An organisation's webhook endpoints and their delivery log: for its admins only."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -21,7 +22,7 @@ def _endpoint(request, org_slug, endpoint_code) -> WebhookEndpoint:
     organization = api_admin_organization(request, org_slug)
     endpoint = WebhookEndpoint.objects.filter(organization=organization, code=endpoint_code).first()
     if endpoint is None:
-        raise Http404("No such webhook endpoint.")
+        raise Http404(gettext("No such webhook endpoint."))
     return endpoint
 
 
@@ -87,6 +88,6 @@ class Redeliver(ApiView):
         self.organization = endpoint.organization
         delivery = WebhookDelivery.objects.filter(endpoint=endpoint, code=delivery_code).first()
         if delivery is None:
-            raise Http404("No such delivery.")
+            raise Http404(gettext("No such delivery."))
         again = webhook_redeliver(delivery=delivery)
         return Response(self.get_serializer(again).data, status=status.HTTP_202_ACCEPTED)

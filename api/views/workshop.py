@@ -2,6 +2,7 @@
 through workspace.services (the presenter view's services) once the round is scored."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -25,7 +26,7 @@ from .base import ApiView
 def _scored(request, org_slug, code):
     assessment = api_managed_assessment(request, org_slug, code)
     if current_result(assessment) is None:
-        raise Http404("This assessment is not scored yet.")
+        raise Http404(gettext("This assessment is not scored yet."))
     return assessment
 
 
@@ -34,7 +35,7 @@ def _dimension(assessment, code: str) -> Dimension:
         questionnaire_id=assessment.questionnaire_id, code=code
     ).first()
     if found is None:
-        raise Http404("No such dimension.")
+        raise Http404(gettext("No such dimension."))
     return found
 
 

@@ -41,7 +41,7 @@ def test_the_consultant_sees_how_well_they_read_each_other(
         assert _figure(html, f"understanding-{side.role}") == side.understanding
         for key, count in side.counts.items():
             cell = _figure(html, f"{side.role}-{key}", "td")
-            assert cell.endswith(str(count)) and words.VIEW_WORDS[key] in cell
+            assert cell.endswith(str(count)) and str(words.VIEW_WORDS[key]) in cell
     assert _figure(html, "felt-ceo") == "5 \u2013 Fully aligned"
     assert _figure(html, "mutual-understanding") == perception.mutual
     assert html.count("How aligned they feel, against the measured alignment") == 1  # the chart

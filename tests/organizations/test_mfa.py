@@ -157,7 +157,7 @@ def test_the_admin_action_resets_mfa(client, consultant, staff_user):
         {"action": "reset_mfa", "_selected_action": [consultant.pk]},
         follow=True,
     )
-    assert "1 authenticator(s) removed" in response.content.decode()
+    assert "1 authenticator removed" in response.content.decode()
     assert not Authenticator.objects.filter(user=consultant).exists()
 
 

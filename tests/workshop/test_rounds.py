@@ -172,7 +172,7 @@ def test_rounds_on_different_banks_compare_only_the_items_they_share(
     from assessments.selectors import bank_from_questionnaire
     from assessments.services import questionnaire_load
 
-    shipped = bank_from_questionnaire(questionnaire)
+    shipped = dataclasses.replace(bank_from_questionnaire(questionnaire), translations={})
     first_topic = dataclasses.replace(
         shipped.dimensions[0],
         items=tuple(
@@ -222,7 +222,7 @@ def test_rounds_on_banks_that_share_no_item_say_so_and_show_no_figure(questionna
     from assessments.selectors import bank_from_questionnaire
     from assessments.services import questionnaire_load
 
-    shipped = bank_from_questionnaire(questionnaire)
+    shipped = dataclasses.replace(bank_from_questionnaire(questionnaire), translations={})
     reworded = tuple(
         dataclasses.replace(
             d,

@@ -74,7 +74,7 @@ def _severity_style(key: str) -> tuple[str, str, str, str]:
 
 
 # severity -> (glyph, label, fill, text colour)
-SEVERITY_STYLES = {key: _severity_style(key) for key in scoring.SEVERITY_LABELS}
+SEVERITY_STYLES = {key: _severity_style(key) for key in scoring.SEVERITIES}
 KNOWLEDGE_GAP_STYLE = _severity_style("unknown")
 UNANSWERED_STYLE = _severity_style("none")
 

@@ -87,7 +87,7 @@ def result_document(view: RoundView) -> dict:
     Keys are re-ordered here because PostgreSQL's jsonb does not keep the stored order."""
     result = view.result
     overall = _pick(view.overall.data, OVERALL_KEYS)
-    overall["severity_counts"] = {key: view.overall.counts[key] for key in scoring.SEVERITY_LABELS}
+    overall["severity_counts"] = {key: view.overall.counts[key] for key in scoring.SEVERITIES}
     return {
         "assessment": view.assessment.code,
         "scoring_version": result.scoring_version,

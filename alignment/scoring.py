@@ -49,23 +49,11 @@ SCALE = (1, 2, 3, 4, 5)
 Weights = Literal["linear", "quadratic"] | None
 Answer = int | str | None
 
-BAND_LABELS = {
-    "strongly_aligned": "Strongly aligned",
-    "broadly_aligned": "Broadly aligned",
-    "partially_aligned": "Partially aligned",
-    "misaligned": "Misaligned",
-}
-SEVERITY_LABELS = {
-    "aligned": "Aligned",
-    "minor": "Minor gap",
-    "material": "Material gap",
-    "critical": "Critical gap",
-}
-DIRECTION_LABELS = {
-    "ceo_more_optimistic": "CEO more optimistic",
-    "ciso_more_optimistic": "CISO more optimistic",
-    "balanced": "Balanced",
-}
+# The engine's keys; their words, in the reader's language, are in
+# alignment/presentation/words.py (the one wording).
+BANDS = ("strongly_aligned", "broadly_aligned", "partially_aligned", "misaligned")
+SEVERITIES = ("aligned", "minor", "material", "critical")
+DIRECTIONS = ("ceo_more_optimistic", "ciso_more_optimistic", "balanced")
 
 # Lower bounds of the bands, highest first; below the last one is "misaligned".
 BAND_FLOORS = (

@@ -238,7 +238,7 @@ def _overall_row(view: RoundView) -> tuple:
         o.get("ac2_quadratic"),
         o.get("paired_items"),
         o.get("knowledge_gaps"),
-        *(counts.get(key) for key in scoring.SEVERITY_LABELS),
+        *(counts.get(key) for key in scoring.SEVERITIES),
         *_perception_figures(view),
     )
 
@@ -361,7 +361,7 @@ def _item_rows(view: RoundView, data: _Data) -> Iterable[tuple]:
     if not view.scored:
         return
     for item in view.items:
-        compared = item.severity.key in scoring.SEVERITY_LABELS
+        compared = item.severity.key in scoring.SEVERITIES
         yield (
             *_round(view.assessment),
             item.dimension,

@@ -475,7 +475,7 @@ def _overall(data: dict) -> Overall:
             SeverityCount(
                 key, words.SEVERITY_GLYPHS[key], str(words.SEVERITY_WORDS[key]), counts.get(key, 0)
             )
-            for key in scoring.SEVERITY_LABELS
+            for key in scoring.SEVERITIES
         ),
         kappa=_coefficient(data.get("kappa_quadratic")),
         ac2=_coefficient(data.get("ac2_quadratic")),

@@ -69,8 +69,8 @@ SEVERITY_GLYPHS = {
     "unknown": "?",
     "none": "\u2013",
 }
-# The engine's four keys (scoring.SEVERITY_LABELS, whose English it keeps) in the reader's
-# language; tests/presentation/test_one_wording.py pins that the English is the same.
+# The engine's four severity keys (scoring.SEVERITIES), and the two the read model adds, in
+# the reader's language: the one place severities are worded.
 SEVERITY_WORDS = {
     "aligned": _("Aligned"),
     "minor": _("Minor gap"),
@@ -129,8 +129,8 @@ def severity_detail(abs_gap: int | None, knowledge_gap: str | None) -> str:
 # --- Bands and directions ---------------------------------------------------------------
 
 NO_INDEX_WORDS = _("No index")
-# The engine's band and direction keys (scoring.BAND_LABELS, scoring.DIRECTION_LABELS keep
-# their English) in the reader's language.
+# The engine's band and direction keys (scoring.BANDS, scoring.DIRECTIONS) in the reader's
+# language: the one place they are worded.
 BAND_WORDS = {
     "strongly_aligned": _("Strongly aligned"),
     "broadly_aligned": _("Broadly aligned"),

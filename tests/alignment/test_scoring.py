@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
 from alignment.scoring import (
-    BAND_LABELS,
-    DIRECTION_LABELS,
+    BANDS,
+    DIRECTIONS,
     DONT_KNOW,
     SCORING_VERSION,
-    SEVERITY_LABELS,
+    SEVERITIES,
     DimensionSpec,
     ItemSpec,
     cohen_kappa,
@@ -281,7 +281,7 @@ def test_it_scores_zero_paired_items_as_none_without_an_exception(answer):
     assert overall["kappa_quadratic"] is None
     assert overall["ac2_quadratic"] is None
     assert overall["paired_items"] == 0
-    assert overall["severity_counts"] == dict.fromkeys(SEVERITY_LABELS, 0)
+    assert overall["severity_counts"] == dict.fromkeys(SEVERITIES, 0)
     assert overall["knowledge_gaps"] == (len(SMALL_ITEMS) if answer == DONT_KNOW else 0)
     for dimension in result["dimensions"]:
         assert dimension["alignment_index"] is None
@@ -328,7 +328,7 @@ def test_it_bands_the_overall_index(gaps, index, band):
     overall = score(dimensions, items, ceo, ciso)["overall"]
 
     assert (overall["alignment_index"], overall["band"]) == (index, band)
-    assert BAND_LABELS[band]
+    assert band in BANDS
 
 
 def test_it_puts_an_index_exactly_on_a_threshold_in_the_higher_band():
@@ -368,7 +368,7 @@ def test_it_sets_the_direction_at_half_a_point(ceo, ciso, direction):
     result = score(dimensions, items, ceo_answers, ciso_answers)
 
     assert result["dimensions"][0]["direction"] == direction
-    assert DIRECTION_LABELS[direction]
+    assert direction in DIRECTIONS
 
 
 @pytest.mark.parametrize("value", [0, 6, -1, 3.0, True, "3", "maybe", [3]])
@@ -517,11 +517,11 @@ def test_it_pairs_every_item_when_both_answer_everything(ceo, ciso):
 
 
 def test_it_has_a_label_for_every_code():
-    assert set(SEVERITY_LABELS) == {"aligned", "minor", "material", "critical"}
-    assert set(BAND_LABELS) == {
+    assert set(SEVERITIES) == {"aligned", "minor", "material", "critical"}
+    assert set(BANDS) == {
         "strongly_aligned",
         "broadly_aligned",
         "partially_aligned",
         "misaligned",
     }
-    assert set(DIRECTION_LABELS) == {"ceo_more_optimistic", "ciso_more_optimistic", "balanced"}
+    assert set(DIRECTIONS) == {"ceo_more_optimistic", "ciso_more_optimistic", "balanced"}

@@ -45,7 +45,9 @@ from django.utils.translation import gettext, ngettext, pgettext
 from alignment import scoring
 from alignment.presentation import palette, words
 
-FONT_FAMILY = "'DejaVu Sans', Arial, sans-serif"
+# Noto Sans CJK JP draws the Japanese labels (DejaVu Sans has none; left to fontconfig, a
+# Chinese or Korean face could be picked).
+FONT_FAMILY = "'DejaVu Sans', Arial, 'Noto Sans CJK JP', sans-serif"
 CEO_COLOUR = palette.CEO
 CISO_COLOUR = palette.CISO
 INK = palette.INK

@@ -36,6 +36,7 @@ import hashlib
 import html
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -193,11 +194,41 @@ def _document(
     )
 
 
+# Characters that may not begin a line of Japanese (kinsoku): closing punctuation, the
+# prolonged sound mark, small kana.
+_NO_LINE_START = frozenset("、。，．・：；？！ー）」』】〕ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+
+
+def _cells(text: str) -> int:
+    """How wide `text` is in Latin characters: a Japanese (wide) character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pieces(word: str, width: int) -> list[str]:
+    """A word of Japanese (written without spaces) cut into pieces a line wide, none starting
+    with a character that may not begin a line; a Latin word is kept whole."""
+    if _cells(word) <= width or _cells(word) == len(word):
+        return [word]
+    pieces = [""]
+    for ch in word:
+        if not pieces[-1] or _cells(pieces[-1] + ch) <= width:
+            pieces[-1] += ch
+            continue
+        # Start a new line with `ch`, taking characters back from the full line until the new
+        # one does not begin with a character that may not begin a line.
+        line, carried = pieces[-1], ch
+        while carried[0] in _NO_LINE_START and len(line) > 1:
+            line, carried = line[:-1], line[-1] + carried
+        pieces[-1:] = [line, carried]
+    return pieces
+
+
 def _wrap(text: str, width: int, max_lines: int) -> list[str]:
-    """Greedy word wrap; the last line ends in "…" when the text does not fit."""
+    """Greedy word wrap to `width` cells (Japanese between characters); the last line ends in
+    "…" when the text does not fit."""
     lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
+    for word in (piece for part in text.split() for piece in _pieces(part, width)):
+        if lines and _cells(lines[-1]) + 1 + _cells(word) <= width:
             lines[-1] += " " + word
         else:
             lines.append(word)
@@ -208,7 +239,11 @@ def _wrap(text: str, width: int, max_lines: int) -> list[str]:
 
 
 def _truncate(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    if _cells(text) <= width:
+        return text
+    while text and _cells(text) > width - 1:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _fit(text: str, px: float, size: float) -> str:

@@ -109,8 +109,12 @@ def fmt_index(value: float | None) -> str:
 
 
 def fmt_mean(value: float | None) -> str:
-    """A 1..5 mean as printed on the charts: "4.2", or "n/a"."""
-    return str(words.NOT_APPLICABLE) if value is None else _round_half_up(value, 1)
+    """A 1..5 mean as printed on the charts: "4.2" (in German "4,2"), or "n/a"."""
+    return (
+        str(words.NOT_APPLICABLE)
+        if value is None
+        else words.decimal_point(_round_half_up(value, 1))
+    )
 
 
 def _attrs(attrs: Mapping[str, object]) -> str:
@@ -196,7 +200,9 @@ def _document(
 
 # Characters that may not begin a line of Japanese (kinsoku): closing punctuation, the
 # prolonged sound mark, small kana.
-_NO_LINE_START = frozenset("、。，．・：；？！ー）」』】〕ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+_NO_LINE_START = frozenset(
+    "、。，．・：；？！ー）」』】〕ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+)
 
 
 def _cells(text: str) -> int:

@@ -120,6 +120,11 @@ class DimensionView:
     row: dict  # the engine's row, full precision
 
     @property
+    def band_phrase(self) -> str:
+        """The band in the middle of a sentence ("broadly aligned")."""
+        return words.band_phrase(self.band)
+
+    @property
     def has_index(self) -> bool:
         return self.index_value is not None
 
@@ -151,6 +156,11 @@ class Overall:
     kappa: str | None  # None: undefined, not shown
     ac2: str | None
     data: dict  # the engine's overall figures, full precision
+
+    @property
+    def band_phrase(self) -> str:
+        """The band in the middle of a sentence ("broadly aligned")."""
+        return words.band_phrase(self.band)
 
     @property
     def has_index(self) -> bool:

@@ -90,11 +90,17 @@ def test_the_full_report_and_the_board_brief_in_each_language(result, catalogs, 
     for pack, words in (("full", full_words), ("board", board_words)):
         pdf = render_pdf(result, options=RenderOptions.build(pack, language=lang)).pdf
         text = pdftools.text(pdf)
-        for word, english in zip(words, FULL_HEADINGS if pack == "full" else BOARD_HEADINGS):
+        for word, english in zip(
+            words, FULL_HEADINGS if pack == "full" else BOARD_HEADINGS, strict=True
+        ):
             assert word != english
             assert word in text, f"{lang} {pack}: {word!r} not found"
         assert "\ufffd" not in text
         fonts = _fonts_embedded(pdf)
+        if pack == "full":
+            # The means (CEO 4.0, CISO 3.3) with the language's decimal separator.
+            separator = "." if lang == "ja" else ","
+            assert re.search(rf"\b[1-5]{re.escape(separator)}\d\b", text)
         if lang == "ja":
             assert any("Noto-Sans-CJK-JP" in name for name in fonts), fonts
             assert len(JAPANESE.findall(text)) > 100
@@ -123,6 +129,7 @@ def test_the_english_report_uses_no_japanese_font(result):
     pdf = render_pdf(result, options=RenderOptions.build("full", language="en")).pdf
     text = pdftools.text(pdf)
     assert "Executive summary" in text and not JAPANESE.search(text)
+    assert re.search(r"\b[1-5]\.\d\b", text) and not re.search(r"\b[1-5],\d\b", text)
     assert not any("CJK" in name for name in _fonts_embedded(pdf))
 
 
@@ -147,7 +154,14 @@ def test_render_report_takes_the_organisations_language_unless_told(result, cata
     default, english = tmp_path / "default.pdf", tmp_path / "en.pdf"
     call_command("render_report", result.assessment.code, "-o", str(default), "--pack", "board")
     call_command(
-        "render_report", result.assessment.code, "-o", str(english), "--pack", "board", "--lang", "en"
+        "render_report",
+        result.assessment.code,
+        "-o",
+        str(english),
+        "--pack",
+        "board",
+        "--lang",
+        "en",
     )
     assert words[1] in pdftools.text(default.read_bytes())
     assert words[1] not in pdftools.text(english.read_bytes())

@@ -19,6 +19,8 @@ from django.core.management import call_command
 from django.utils import translation
 from django.utils.translation import gettext
 
+from alignment import charts
+from alignment.presentation.model import round_view
 from alignment.services import assessment_score
 from assessments.selectors import questionnaire_layout
 from reports.models import Report
@@ -88,7 +90,10 @@ def test_the_full_report_and_the_board_brief_in_each_language(result, catalogs, 
     full_words = translated(lang, catalogs, FULL_HEADINGS)
     board_words = translated(lang, catalogs, BOARD_HEADINGS)
     for pack, words in (("full", full_words), ("board", board_words)):
-        pdf = render_pdf(result, options=RenderOptions.build(pack, language=lang)).pdf
+        rendered = render_pdf(result, options=RenderOptions.build(pack, language=lang))
+        # System fonts come from fontconfig: the fetcher still serves only the app's files.
+        assert rendered.refused == []
+        pdf = rendered.pdf
         text = pdftools.text(pdf)
         for word, english in zip(
             words, FULL_HEADINGS if pack == "full" else BOARD_HEADINGS, strict=True
@@ -199,3 +204,25 @@ def test_the_report_page_offers_the_organisations_language_first(result, consult
     page = consultant_client.get(url).content.decode()
     assert re.search(r'<option value="es"[^>]*selected', page)
     assert not re.search(r'<option value="en"[^>]*selected', page)
+
+
+def test_a_japanese_chart_label_wraps_between_characters_and_never_starts_with_a_closing_mark():
+    lines = charts._wrap("ガバナンス、ポリシー、説明責任", 20, 2)
+    assert "".join(lines) == "ガバナンス、ポリシー、説明責任"
+    assert all(charts._cells(line) <= 20 for line in lines)
+    assert not any(line[0] in "、。ー）」" for line in lines)
+    # Latin labels wrap at spaces as before.
+    assert charts._wrap("Governance, policy & accountability", 20, 2) == [
+        "Governance, policy &",
+        "accountability",
+    ]
+
+
+def test_the_japanese_charts_name_the_dimensions_in_japanese(result, catalogs):
+    translated("ja", catalogs, FULL_HEADINGS)
+    with translation.override("ja"):
+        view = round_view(result.assessment)
+        bars = str(view.bars_svg())
+        name = view.dimensions[0].name
+    assert JAPANESE.search(name)
+    assert name in bars or name[:8] in bars

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from alignment import benchmarks, recommendations
 from alignment.models import AlignmentResult
@@ -35,6 +36,15 @@ PRIORITY_WORDS = {
     "High": pgettext_lazy("recommendation priority", "High"),
     "Medium": pgettext_lazy("recommendation priority", "Medium"),
     "Low": pgettext_lazy("recommendation priority", "Low"),
+}
+# Who should lead a recommendation (the file's closed list of leads).
+LEAD_WORDS = {
+    "CEO": words.ROLE_LABELS["ceo"],
+    "CISO": words.ROLE_LABELS["ciso"],
+    "CEO and CISO": _("CEO and CISO"),
+    "Board": pgettext_lazy("recommendation lead", "Board"),
+    "CIO/CTO": pgettext_lazy("recommendation lead", "CIO/CTO"),
+    "General Counsel": pgettext_lazy("recommendation lead", "General Counsel"),
 }
 ROLES = ("ceo", "ciso")
 WIDEST_GAPS = 3
@@ -137,8 +147,8 @@ def _benchmarks(view: RoundView) -> list[dict]:
 
 
 def _recommendations(view: RoundView) -> list[dict]:
-    """The recommendations, with the file's keys (priority, gap band) and the dimension's name
-    in the reader's language; the advice itself is the file's English."""
+    """The recommendations, with the file's keys (priority, gap band, lead) and the dimension's
+    name in the reader's language; the advice itself is the file's English."""
     known = recommendations.load_recommendations().dimensions
     names = view.dimension_names()
     rows = [row for row in view.result.dimensions if row["code"] in known]
@@ -148,6 +158,7 @@ def _recommendations(view: RoundView) -> list[dict]:
         rec["index"] = words.fixed(rec["alignment_index"])
         rec["name"] = names.get(rec["code"], rec["name"])
         rec["priority_words"] = str(PRIORITY_WORDS.get(rec["priority"], rec["priority"]))
+        rec["lead_words"] = str(LEAD_WORDS.get(rec["lead"], rec["lead"]))
         band = rec.get("band") or ""
         rec["band_words"] = str(words.SEVERITY_SHORT.get(band, band))
     return found

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -226,3 +227,15 @@ def test_the_japanese_charts_name_the_dimensions_in_japanese(result, catalogs):
         name = view.dimensions[0].name
     assert JAPANESE.search(name)
     assert name in bars or name[:8] in bars
+
+
+def test_render_again_without_a_choice_is_in_the_organisations_language(result, consultant_client):
+    """The "render a fresh copy" button posts no language."""
+    organization = result.assessment.organization
+    organization.report_language = "ja"
+    organization.save(update_fields=["report_language"])
+    url = reverse("reports:render", args=[organization.slug, result.assessment.code])
+    assert consultant_client.post(url).status_code == 302
+    consultant_client.post(url, {"pack": "board", "language": "fr"})
+    languages = dict(Report.objects.filter(result=result).values_list("pack", "language"))
+    assert languages == {"full": "ja", "board": "fr"}

@@ -36,6 +36,7 @@ import hashlib
 import html
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -45,7 +46,9 @@ from django.utils.translation import gettext, ngettext, pgettext
 from alignment import scoring
 from alignment.presentation import palette, words
 
-FONT_FAMILY = "'DejaVu Sans', Arial, sans-serif"
+# Noto Sans CJK JP draws the Japanese labels (DejaVu Sans has none; left to fontconfig, a
+# Chinese or Korean face could be picked).
+FONT_FAMILY = "'DejaVu Sans', Arial, 'Noto Sans CJK JP', sans-serif"
 CEO_COLOUR = palette.CEO
 CISO_COLOUR = palette.CISO
 INK = palette.INK
@@ -106,8 +109,12 @@ def fmt_index(value: float | None) -> str:
 
 
 def fmt_mean(value: float | None) -> str:
-    """A 1..5 mean as printed on the charts: "4.2", or "n/a"."""
-    return str(words.NOT_APPLICABLE) if value is None else _round_half_up(value, 1)
+    """A 1..5 mean as printed on the charts: "4.2" (in German "4,2"), or "n/a"."""
+    return (
+        str(words.NOT_APPLICABLE)
+        if value is None
+        else words.decimal_point(_round_half_up(value, 1))
+    )
 
 
 def _attrs(attrs: Mapping[str, object]) -> str:
@@ -191,11 +198,43 @@ def _document(
     )
 
 
+# Characters that may not begin a line of Japanese (kinsoku): closing punctuation, the
+# prolonged sound mark, small kana.
+_NO_LINE_START = frozenset(
+    "、。，．・：；？！ー）」』】〕ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+)
+
+
+def _cells(text: str) -> int:
+    """How wide `text` is in Latin characters: a Japanese (wide) character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pieces(word: str, width: int) -> list[str]:
+    """A word of Japanese (written without spaces) cut into pieces a line wide, none starting
+    with a character that may not begin a line; a Latin word is kept whole."""
+    if _cells(word) <= width or _cells(word) == len(word):
+        return [word]
+    pieces = [""]
+    for ch in word:
+        if not pieces[-1] or _cells(pieces[-1] + ch) <= width:
+            pieces[-1] += ch
+            continue
+        # Start a new line with `ch`, taking characters back from the full line until the new
+        # one does not begin with a character that may not begin a line.
+        line, carried = pieces[-1], ch
+        while carried[0] in _NO_LINE_START and len(line) > 1:
+            line, carried = line[:-1], line[-1] + carried
+        pieces[-1:] = [line, carried]
+    return pieces
+
+
 def _wrap(text: str, width: int, max_lines: int) -> list[str]:
-    """Greedy word wrap; the last line ends in "…" when the text does not fit."""
+    """Greedy word wrap to `width` cells (Japanese between characters); the last line ends in
+    "…" when the text does not fit."""
     lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
+    for word in (piece for part in text.split() for piece in _pieces(part, width)):
+        if lines and _cells(lines[-1]) + 1 + _cells(word) <= width:
             lines[-1] += " " + word
         else:
             lines.append(word)
@@ -206,7 +245,11 @@ def _wrap(text: str, width: int, max_lines: int) -> list[str]:
 
 
 def _truncate(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    if _cells(text) <= width:
+        return text
+    while text and _cells(text) > width - 1:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _fit(text: str, px: float, size: float) -> str:

@@ -11,6 +11,10 @@ It prints:
   the same number of runs, with its CPU time (steadier than wall time on a shared machine),
   its page count and its target; with BENCH_REPORT_OUT set to a
   folder, one PDF of each pack is written there (to look at the pages);
+* with ``--lang ja`` (or ``--lang de,fr,es,ja``) instead: the full report in English and in
+  each language given, rendered in turn (so the machine's load falls on all alike), each
+  one's median wall and CPU time over the runs, its pages and its ratio to English (the
+  catalogs are compiled first);
 * the peak memory (RSS high-water mark) of a separate process that sets Django up and renders
   the report once, read with ``resource.getrusage(RUSAGE_CHILDREN)`` after it exits.
 
@@ -101,7 +105,7 @@ def _verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
 
-def main() -> None:
+def main(languages: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="parley-bench-") as folder:
         if not os.environ.get("DATABASE_URL"):
             os.environ["SQLITE_PATH"] = str(Path(folder) / "unused.sqlite3")
@@ -117,7 +121,10 @@ def main() -> None:
         old_name = connection.settings_dict["NAME"]
         database = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         try:
-            _run(database, connection.vendor)
+            if languages:
+                _languages(_create_data(), languages)
+            else:
+                _run(database, connection.vendor)
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
 
@@ -183,8 +190,45 @@ def _packs(result_id: int) -> None:
         )
 
 
+def _languages(result_id: int, languages: list[str]) -> None:
+    """The full report in English and in each language, rendered in turn RUNS times (after
+    one warm-up render each: fonts are found and subset the first time)."""
+    import io
+
+    from django.core.management import call_command
+
+    from alignment.models import AlignmentResult
+    from reports.packs import RenderOptions
+    from reports.rendering import render_pdf
+
+    call_command("compilemessages", verbosity=0, stdout=io.StringIO())
+    order = ["en", *[lang for lang in languages if lang != "en"]]
+    options = {lang: RenderOptions.build("full", language=lang) for lang in order}
+    pages = {}
+    for lang in order:
+        pages[lang] = render_pdf(AlignmentResult.objects.get(pk=result_id), options=options[lang])
+    walls: dict[str, list[float]] = {lang: [] for lang in order}
+    cpus: dict[str, list[float]] = {lang: [] for lang in order}
+    for _ in range(RUNS):
+        for lang in order:
+            cpu = time.process_time()
+            rendered = render_pdf(AlignmentResult.objects.get(pk=result_id), options=options[lang])
+            cpus[lang].append(time.process_time() - cpu)
+            walls[lang].append(rendered.total_ms / 1000)
+    english_cpu = statistics.median(cpus["en"])
+    for lang in order:
+        cpu = statistics.median(cpus[lang])
+        print(
+            f"report full in {lang}: median {statistics.median(walls[lang]):.2f} s over {RUNS} "
+            f"renders (CPU {cpu:.2f} s, {cpu / english_cpu:.2f}x English), "
+            f"{pages[lang].pages} pages, {len(pages[lang].pdf):,} bytes"
+        )
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
         child(sys.argv[2], int(sys.argv[3]))
+    elif len(sys.argv) == 3 and sys.argv[1] == "--lang":
+        main([lang.strip() for lang in sys.argv[2].split(",") if lang.strip()])
     else:
         main()

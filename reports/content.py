@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from alignment import benchmarks, recommendations
 from alignment.models import AlignmentResult
@@ -29,6 +30,22 @@ from .packs import RenderOptions
 # The benchmark and recommendation files are written for the items and dimensions of the
 # default question bank; another bank gets neither rather than figures tied to the wrong items.
 ADVISED_BANKS = frozenset({"parley-genai"})
+# A recommendation's priority (alignment.recommendations.PRIORITIES, English keys in the file)
+# in the reader's language.
+PRIORITY_WORDS = {
+    "High": pgettext_lazy("recommendation priority", "High"),
+    "Medium": pgettext_lazy("recommendation priority", "Medium"),
+    "Low": pgettext_lazy("recommendation priority", "Low"),
+}
+# Who should lead a recommendation (the file's closed list of leads).
+LEAD_WORDS = {
+    "CEO": words.ROLE_LABELS["ceo"],
+    "CISO": words.ROLE_LABELS["ciso"],
+    "CEO and CISO": _("CEO and CISO"),
+    "Board": pgettext_lazy("recommendation lead", "Board"),
+    "CIO/CTO": pgettext_lazy("recommendation lead", "CIO/CTO"),
+    "General Counsel": pgettext_lazy("recommendation lead", "General Counsel"),
+}
 ROLES = ("ceo", "ciso")
 WIDEST_GAPS = 3
 # The board brief lists the dimensions that moved most since the last round, no more.
@@ -129,12 +146,21 @@ def _benchmarks(view: RoundView) -> list[dict]:
     return rows
 
 
-def _recommendations(dimension_rows: Sequence[Mapping]) -> list[dict]:
+def _recommendations(view: RoundView) -> list[dict]:
+    """The recommendations, with the file's keys (priority, gap band, lead) and the dimension's
+    name in the reader's language; the advice itself is the file's English."""
     known = recommendations.load_recommendations().dimensions
-    found = recommendations.recommend([row for row in dimension_rows if row["code"] in known])
+    names = view.dimension_names()
+    rows = [row for row in view.result.dimensions if row["code"] in known]
+    found = recommendations.recommend(rows)
     for rec in found:
         rec["direction_words"] = words.direction_label(rec["direction"]) if rec["direction"] else ""
         rec["index"] = words.fixed(rec["alignment_index"])
+        rec["name"] = names.get(rec["code"], rec["name"])
+        rec["priority_words"] = str(PRIORITY_WORDS.get(rec["priority"], rec["priority"]))
+        rec["lead_words"] = str(LEAD_WORDS.get(rec["lead"], rec["lead"]))
+        band = rec.get("band") or ""
+        rec["band_words"] = str(words.SEVERITY_SHORT.get(band, band))
     return found
 
 
@@ -207,10 +233,10 @@ def _full(ctx: dict, view: RoundView, result: AlignmentResult) -> dict:
         "knowledge_gap_side": _knowledge_gap_side(knowledge_gap_items),
         "band_thresholds": words.band_thresholds_words(),
         "band_ranges": [
-            (low, high, words.band_label(key).lower()) for low, high, key in words.band_ranges()
+            (low, high, words.band_phrase(key)) for low, high, key in words.band_ranges()
         ],
         "benchmarks": _benchmarks(view) if advised else [],
-        "recommendations": _recommendations(result.dimensions) if advised else [],
+        "recommendations": _recommendations(view) if advised else [],
         "radar_svg": view.radar_svg(size=300),
         "bars_svg": view.bars_svg(),
     }

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Report, report_languages
-from .packs import RenderOptions, default_language
+from .packs import RenderOptions, default_language, organization_language
 
 COMMENTS_CHOICES = [
     ("default", _("As the pack has them (included, except in the board brief)")),
@@ -32,10 +32,12 @@ class RenderForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "initial", {"pack": "full", "language": default_language(), "comments": "default"}
-        )
+    def __init__(self, *args, organization=None, **kwargs):
+        # The organisation's report language is the default choice, and what a POST without a
+        # language (the "render a fresh copy" button) gets.
+        self.organization = organization
+        language = organization_language(organization) if organization else default_language()
+        kwargs.setdefault("initial", {"pack": "full", "language": language, "comments": "default"})
         super().__init__(*args, **kwargs)
 
     def options(self) -> RenderOptions:
@@ -45,4 +47,5 @@ class RenderForm(forms.Form):
             data.get("pack") or "full",
             COMMENTS_VALUES[data.get("comments") or "default"],
             data.get("language") or None,
+            organization=self.organization,
         )

@@ -43,6 +43,14 @@ def default_language() -> str:
     return base if base in offered else offered[0]
 
 
+def organization_language(organization) -> str:
+    """The language an organisation's reports are rendered in unless another is asked for:
+    its report language when reports are offered in it, else the project's."""
+    offered = [code for code, _name in report_languages()]
+    chosen = getattr(organization, "report_language", "")
+    return chosen if chosen in offered else default_language()
+
+
 @dataclass(frozen=True)
 class RenderOptions:
     """What the consultant chose for one render."""
@@ -53,16 +61,24 @@ class RenderOptions:
 
     @classmethod
     def build(
-        cls, pack: str = "full", include_comments: bool | None = None, language: str | None = None
+        cls,
+        pack: str = "full",
+        include_comments: bool | None = None,
+        language: str | None = None,
+        *,
+        organization=None,
     ) -> "RenderOptions":
-        """Options with the pack's defaults filled in; a clear ValidationError for a pack or
-        a language that is not offered."""
+        """Options with the pack's defaults filled in (the language: the organisation's report
+        language when one is given); a clear ValidationError for a pack or a language that is
+        not offered."""
         if pack not in PACKS:
             raise ValidationError(
                 gettext("Unknown pack %(pack)s: choose one of %(packs)s.")
                 % {"pack": pack, "packs": ", ".join(PACKS)}
             )
-        language = language or default_language()
+        language = language or (
+            organization_language(organization) if organization else default_language()
+        )
         offered = [code for code, _name in report_languages()]
         if language not in offered:
             raise ValidationError(

@@ -41,6 +41,23 @@ PDF_OPTIONS = {
     "pdf_version": "1.7",
     "optimize_images": False,
 }
+# The report's dates: English keeps the long British dates the report always had ("1 December
+# 2026", due dates "31 Mar 2027"); every other language takes Django's formats for it
+# (de "1. Dezember 2026", fr "1 décembre 2026", es "1 de diciembre de 2026", ja "2026年12月1日";
+# due dates in tables de "31.03.2027", ja "2027/03/31").
+ENGLISH_DATE_FORMATS = {"long": "j F Y", "short": "j M Y", "datetime": "j F Y, H:i T"}
+LOCALE_DATE_FORMATS = {
+    "long": "DATE_FORMAT",
+    "short": "SHORT_DATE_FORMAT",
+    "datetime": "DATETIME_FORMAT",
+}
+
+
+def date_formats(language: str) -> dict[str, str]:
+    """The `date` filter's formats for a report in `language`."""
+    return ENGLISH_DATE_FORMATS if language == "en" else LOCALE_DATE_FORMATS
+
+
 # CSS page size and the page's height (the cover fills the page exactly).
 PAGE_SIZES = {"A4": ("A4", "297mm"), "Letter": ("letter", "279.4mm")}
 
@@ -152,6 +169,7 @@ def build_html(
             "created_iso": timezone.localtime(generated_at).replace(microsecond=0).isoformat(),
             "palette_url": static_url("css/palette.css"),
             "stylesheet_url": static_url("reports/report.css"),
+            "date_formats": date_formats(options.language),
             "page_css_size": css_size,
             "page_height": page_height,
             **_running_css(current_branding()),

@@ -122,7 +122,7 @@ def report_request(
     options: RenderOptions | None = None,
 ) -> Report:
     """The report for the assessment's current result with these options (by default the full
-    report with comments), created (pending) when there is none.
+    report with comments in the organisation's report language), created (pending) when there is none.
 
     Enqueues the render on commit whenever the report returned is not ready. See the module
     docstring for when an existing report is returned instead of a new one.
@@ -130,7 +130,9 @@ def report_request(
     result = result or current_result(assessment)
     if result is None:
         raise NothingToReport(f"assessment {assessment.code} has no result yet")
-    options = options or RenderOptions.build()
+    # Scoring, the workshop, the sweeper and the API ask without options: the full report in
+    # the organisation's report language.
+    options = options or RenderOptions.build(organization=assessment.organization)
     report = _existing(result, options, fresh=fresh)
     if report is None:
         try:

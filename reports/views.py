@@ -92,7 +92,7 @@ def _status_ctx(assessment: Assessment, back_url: str, *, limit: int = 5) -> dic
         "in_flight": latest is not None and latest.in_flight,
         "has_result": assessment.results.filter(scoring_version=SCORING_VERSION).exists(),
         "back_url": back_url,
-        "form": RenderForm(),
+        "form": RenderForm(organization=assessment.organization),
     }
 
 
@@ -135,7 +135,7 @@ def report_render_request(request: HttpRequest, slug: str, code: str) -> HttpRes
     """Ask for a fresh render of the current result with the options chosen (the full report
     with its defaults when none are posted), then go back where the button was."""
     assessment = _get_assessment_for_manager(request, slug, code)
-    form = RenderForm(request.POST)
+    form = RenderForm(request.POST, organization=assessment.organization)
     if not form.is_valid():
         messages.error(
             request, gettext("Choose a pack, a language and the comments from the lists offered.")

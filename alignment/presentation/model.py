@@ -120,6 +120,11 @@ class DimensionView:
     row: dict  # the engine's row, full precision
 
     @property
+    def band_phrase(self) -> str:
+        """The band in the middle of a sentence ("broadly aligned")."""
+        return words.band_phrase(self.band)
+
+    @property
     def has_index(self) -> bool:
         return self.index_value is not None
 
@@ -151,6 +156,11 @@ class Overall:
     kappa: str | None  # None: undefined, not shown
     ac2: str | None
     data: dict  # the engine's overall figures, full precision
+
+    @property
+    def band_phrase(self) -> str:
+        """The band in the middle of a sentence ("broadly aligned")."""
+        return words.band_phrase(self.band)
 
     @property
     def has_index(self) -> bool:
@@ -365,14 +375,24 @@ class RoundView:
         return out
 
     # The charts escape every label they draw (alignment.charts), so they are safe to inline.
+    def dimension_names(self) -> dict[str, str]:
+        """code -> the dimension's name in the reader's language (the stored result keeps the
+        English name it was scored with)."""
+        names = {row["code"]: row["name"] for row in self.result.dimensions}
+        return names | {dimension.code: dimension.name for dimension in self.dimensions}
+
+    def _chart_rows(self) -> list[dict]:
+        names = self.dimension_names()
+        return [row | {"name": names[row["code"]]} for row in self.result.dimensions]
+
     def radar_svg(self, size: int = 360) -> SafeString:
-        return mark_safe(charts.radar_chart(self.result.dimensions, size=size))  # nosec B308 B703
+        return mark_safe(charts.radar_chart(self._chart_rows(), size=size))  # nosec B308 B703
 
     def bars_svg(self) -> SafeString:
-        return mark_safe(charts.alignment_bar_chart(self.result.dimensions))  # nosec B308 B703
+        return mark_safe(charts.alignment_bar_chart(self._chart_rows()))  # nosec B308 B703
 
     def heatmap_svg(self) -> SafeString:
-        names = {row["code"]: row["name"] for row in self.result.dimensions}
+        names = self.dimension_names()
         svg = charts.severity_heatmap(self.result.items, dimension_names=names)
         return mark_safe(svg)  # nosec B308 B703
 
@@ -430,7 +450,7 @@ def _dimension(row: dict, dimension, items: Sequence[ItemView]) -> DimensionView
     return DimensionView(
         dimension_id=dimension.pk,
         code=row["code"],
-        name=row["name"],
+        name=dimension.name,  # the bank's, in the reader's language
         description=dimension.description,
         order=dimension.order,
         index=words.fixed(row["alignment_index"]),

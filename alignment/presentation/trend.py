@@ -15,6 +15,7 @@ is over them, and the comparison says so (`shared_only`).
 import re
 from dataclasses import dataclass, field
 
+from django.utils import formats, translation
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
@@ -101,7 +102,20 @@ def _direction(delta: float | None) -> str:
     return "up" if delta > 0 else "down"
 
 
-def _dimension_changes(previous: AlignmentResult, current: AlignmentResult):
+def _dimension_names(*assessments: Assessment) -> dict[str, str]:
+    """code -> the dimension's name in the reader's language (the stored results keep the
+    English names they were scored with); the later round's bank has the last word."""
+    names: dict[str, str] = {}
+    for assessment in assessments:
+        layout = questionnaire_layout(assessment.questionnaire)
+        names |= {dimension.code: dimension.name for dimension in layout.dimensions}
+    return names
+
+
+def _dimension_changes(
+    previous: AlignmentResult, current: AlignmentResult, names: dict[str, str] | None = None
+):
+    names = names or {}
     before = {row["code"]: row for row in previous.dimensions}
     after = {row["code"]: row for row in current.dimensions}
     changes = []
@@ -120,7 +134,7 @@ def _dimension_changes(previous: AlignmentResult, current: AlignmentResult):
         changes.append(
             DimensionChange(
                 code=code,
-                name=(new or old)["name"],
+                name=names.get(code, (new or old)["name"]),
                 previous=fixed(old_index) if old else "\u2013",
                 current=fixed(new_index) if new else "\u2013",
                 delta="" if delta is None else fixed(delta, signed=True),
@@ -233,11 +247,14 @@ def _shared_note(previous: Assessment, current: Assessment, count: int) -> str:
 
 
 def _label(assessment: Assessment) -> str:
-    # "M Y": the month's abbreviation in the active language ("Dec 2026" in English).
-    return gettext("%(title)s (%(month)s)") % {
-        "title": assessment.title,
-        "month": date_format(assessment.created_at, "M Y"),
-    }
+    # "M Y": the month's abbreviation ("Dec 2026") in English; the other languages write a
+    # month and year their own way (ja "2026年12月"), Django's YEAR_MONTH_FORMAT.
+    month = (
+        date_format(assessment.created_at, "M Y")
+        if (translation.get_language() or "en").split("-")[0] == "en"
+        else formats.date_format(assessment.created_at, "YEAR_MONTH_FORMAT")
+    )
+    return gettext("%(title)s (%(month)s)") % {"title": assessment.title, "month": month}
 
 
 def compare_rounds(
@@ -264,7 +281,7 @@ def compare_rounds(
         (code, before_texts.get(code, "")) for code in sorted(codes[0] - shared, key=_natural)
     ]
     only_current = [(code, texts.get(code, "")) for code in sorted(codes[1] - shared, key=_natural)]
-    dimensions = _dimension_changes(previous, current)
+    dimensions = _dimension_changes(previous, current, _dimension_names(before, after))
     names = {change.code: change.name for change in dimensions}
     svg = charts.trend_chart(
         {row["code"]: row["alignment_index"] for row in previous.dimensions},

@@ -13,6 +13,7 @@ keys), the functions return plain strings in the active language. Keys ("aligned
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import formats
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,8 @@ ROLE_LABELS = {"ceo": _("CEO"), "ciso": _("CISO")}
 
 
 def fixed(value: float | None, decimals: int = 0, *, signed: bool = False) -> str:
-    """`value` rounded half up for display ("n/a" when undefined), with a real minus sign."""
+    """`value` rounded half up for display ("n/a" when undefined), with a real minus sign and
+    the active language's decimal separator ("4.2", de/fr/es "4,2")."""
     if value is None:
         return str(NOT_APPLICABLE)
     quantum = Decimal(1).scaleb(-decimals)
@@ -32,7 +34,14 @@ def fixed(value: float | None, decimals: int = 0, *, signed: bool = False) -> st
     if rounded == 0:
         rounded = abs(rounded)
     text = f"{rounded:+}" if signed and rounded else str(rounded)
-    return text.replace("-", MINUS)
+    return decimal_point(text.replace("-", MINUS))
+
+
+def decimal_point(text: str) -> str:
+    """A number written with "." as Python writes it, with the active language's decimal
+    separator instead."""
+    separator = formats.get_format("DECIMAL_SEPARATOR")
+    return text if separator == "." else text.replace(".", separator)
 
 
 def percent(fraction: float | None) -> str:
@@ -165,6 +174,18 @@ NO_DIRECTION_WORDS = _("No paired answers")
 
 def band_label(band: str | None) -> str:
     return str(BAND_WORDS.get(band or "", NO_INDEX_WORDS))
+
+
+def band_phrase(band: str | None) -> str:
+    """A band in the middle of a sentence ("broadly aligned"): its own translation, never a
+    lower-cased label (German capitalises its nouns)."""
+    return str(BAND_WORDS_LOWER.get(band or "", NO_INDEX_WORDS))
+
+
+def lower_first(text: str) -> str:
+    """A label put in the middle of a sentence: its first letter lower-cased, the rest as
+    written ("Blinder Fleck" -> "blinder Fleck", "Material gap" -> "material gap")."""
+    return text[:1].lower() + text[1:]
 
 
 def direction_label(direction: str | None) -> str:

@@ -57,20 +57,27 @@ class Command(BaseCommand):
             action="store_true",
             help="Include the verbatim comments (the default, except in the board brief).",
         )
-        parser.add_argument("--lang", default=None, help="Language code, e.g. de (default: en).")
+        parser.add_argument(
+            "--lang",
+            default=None,
+            help="Language code, e.g. ja (default: the organisation's report language).",
+        )
 
     def handle(self, *args, code, output=None, page_size=None, **options):
         from reports.rendering import render_pdf  # WeasyPrint: loaded only when rendering
 
-        try:
-            render_options = RenderOptions.build(
-                options["pack"], options["include_comments"], options["lang"]
-            )
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from None
         assessment = Assessment.objects.select_related("organization").filter(code=code).first()
         if assessment is None:
             raise CommandError(f"No assessment with code {code!r}.")
+        try:
+            render_options = RenderOptions.build(
+                options["pack"],
+                options["include_comments"],
+                options["lang"],
+                organization=assessment.organization,
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         result = current_result(assessment)
         if result is None:
             raise CommandError(

@@ -138,6 +138,15 @@ class ReportSerializer(serializers.ModelSerializer):
         read_only_fields = ["pack", "include_comments"]
 
 
+class ReportRequestSerializer(serializers.Serializer):
+    """What a render asks for; each field left out takes its default (the full report, the
+    pack's comment default, the organisation's report language)."""
+
+    pack = serializers.ChoiceField(choices=Report.Pack.choices, required=False, default="full")
+    include_comments = serializers.BooleanField(required=False, allow_null=True, default=None)
+    language = serializers.CharField(required=False, allow_blank=True, max_length=8, default="")
+
+
 class PositionSerializer(serializers.Serializer):
     dimension = serializers.CharField(source="dimension.code", read_only=True)
     value = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False)

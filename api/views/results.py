@@ -1,6 +1,7 @@
 """A scored round's results (the export_results document), its PDF reports and the CSV/XLSX
 exports: the same read model and the same files as the pages."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -8,6 +9,7 @@ from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from alignment.exports import result_document
@@ -23,11 +25,12 @@ from alignment.spreadsheets import (
 )
 from organizations.audit import audit_record
 from organizations.models import AuditEvent
+from reports.packs import RenderOptions
 from reports.selectors import latest_ready_report, recent_reports
 from reports.services import NothingToReport, download_filename, report_request
 
 from ..access import api_managed_assessment
-from ..serializers import ReportSerializer
+from ..serializers import ReportRequestSerializer, ReportSerializer
 from .base import ApiView
 
 
@@ -68,18 +71,39 @@ class ReportList(ApiView):
         assessment = api_managed_assessment(request, org_slug, code)
         return Response(self.get_serializer(recent_reports(assessment), many=True).data)
 
-    @extend_schema(request=None, responses={202: ReportSerializer, 200: ReportSerializer})
+    @extend_schema(
+        request=ReportRequestSerializer, responses={202: ReportSerializer, 200: ReportSerializer}
+    )
     def post(self, request, org_slug, code):
         assessment = api_managed_assessment(request, org_slug, code)
         self.organization = assessment.organization
+        options = _render_options(request, assessment)
         try:
-            report = report_request(assessment=assessment, fresh=True, requested_by=request.user)
+            report = report_request(
+                assessment=assessment, fresh=True, requested_by=request.user, options=options
+            )
         except NothingToReport:
             raise Http404(
                 gettext("This assessment has no result yet: there is nothing to report.")
             ) from None
         code = status.HTTP_200_OK if report.is_ready else status.HTTP_202_ACCEPTED
         return Response(self.get_serializer(report).data, status=code)
+
+
+def _render_options(request, assessment) -> RenderOptions:
+    """The pack, comments and language asked for (each optional), as the report page takes
+    them; a pack or a language that is not offered is a 400 that says which are."""
+    asked = ReportRequestSerializer(data=request.data)
+    asked.is_valid(raise_exception=True)
+    try:
+        return RenderOptions.build(
+            asked.validated_data["pack"],
+            asked.validated_data["include_comments"],
+            asked.validated_data["language"] or None,
+            organization=assessment.organization,
+        )
+    except DjangoValidationError as refused:
+        raise ValidationError({"options": refused.messages}) from None
 
 
 class ReportDownload(FileView):

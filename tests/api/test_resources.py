@@ -10,6 +10,7 @@ from alignment.presentation.model import round_view
 from api.models import ApiToken
 from assessments.models import Assessment
 from organizations.models import AuditEvent, Membership
+from reports.models import Report
 from tests.factories import MembershipFactory, assessment_with_links, scored_assessment
 
 from .conftest import round_url
@@ -150,6 +151,29 @@ def test_a_report_is_asked_for_and_not_downloadable_before_it_is_ready(api, scor
     # The API asks for the full report with its defaults and says so.
     body = response.json()
     assert (body["pack"], body["include_comments"], body["language"]) == ("full", True, "en")
+
+
+def test_a_report_pack_language_and_comments_are_chosen_through_the_api(api, scored):
+    response = api.post(
+        round_url(scored, "reports/"),
+        {"pack": "board", "language": "ja"},
+        format="json",
+    )
+    assert response.status_code in (200, 202)
+    body = response.json()
+    # The board brief leaves verbatim comments out unless asked.
+    assert (body["pack"], body["include_comments"], body["language"]) == ("board", False, "ja")
+    report = Report.objects.get(code=body["code"])
+    assert (report.pack, report.include_comments, report.language) == ("board", False, "ja")
+
+    refused = api.post(round_url(scored, "reports/"), {"pack": "poster"}, format="json")
+    assert refused.status_code == 400
+    assert {"field": "pack", "detail": '"poster" is not a valid choice.'} in refused.json()[
+        "errors"
+    ]
+    refused = api.post(round_url(scored, "reports/"), {"language": "xx"}, format="json")
+    assert refused.status_code == 400
+    assert "Reports are not offered in xx" in str(refused.json())
 
 
 def test_the_throttle_answers_429_with_retry_after(api, settings, organization):

@@ -47,9 +47,15 @@ def require_catalogs(languages=SHIPPED) -> None:
         trans_real._active = trans_real.Local()
 
 
-def translated(language: str, msgid: str) -> str:
+def in_language(language: str, msgid: str) -> str:
+    """The catalog's `msgid` in `language`, which may be the English itself ("Organisation"
+    in French): for checking a list of words, with `translated` on those that differ."""
     with translation.override(language):
-        text = translation.gettext(msgid)
+        return translation.gettext(msgid)
+
+
+def translated(language: str, msgid: str) -> str:
+    text = in_language(language, msgid)
     assert text != msgid, f"{language}: {msgid!r} is not translated in the catalog"
     return text
 

@@ -33,10 +33,11 @@ from django.db import transaction
 from django.db.models import F, Max, Q, Value
 from django.db.models.functions import Replace
 from django.template.loader import render_to_string
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from organizations.audit import Action, audit_record
+from organizations.emails import render_subject
 from organizations.models import AuditEvent, Membership, Organization
 
 from .models import Assessment, Respondent
@@ -468,35 +469,43 @@ def retention_apply(*, now=None) -> RetentionRun:
     return run
 
 
-def _retention_recipients(assessment: Assessment) -> list[str]:
+def _retention_recipients(assessment: Assessment) -> dict[str, list[str]]:
+    """Who is warned, by the language each reads Parley in (their own, else the
+    organisation's report language: a daily job has no browser to follow)."""
     if assessment.created_by and assessment.created_by.is_active:
-        return [assessment.created_by.email]
-    managers = Membership.objects.filter(
-        organization_id=assessment.organization_id,
-        role__in=(Membership.Role.ADMIN, Membership.Role.CONSULTANT),
-        user__is_active=True,
-    )
-    return sorted(managers.values_list("user__email", flat=True))
+        people = [(assessment.created_by.email, assessment.created_by.language)]
+    else:
+        managers = Membership.objects.filter(
+            organization_id=assessment.organization_id,
+            role__in=(Membership.Role.ADMIN, Membership.Role.CONSULTANT),
+            user__is_active=True,
+        )
+        people = managers.values_list("user__email", "user__language")
+    by_language: dict[str, list[str]] = {}
+    for email, language in sorted(people):
+        language = language or assessment.organization.report_language
+        by_language.setdefault(language, []).append(email)
+    return by_language
 
 
 def _retention_warn(assessment: Assessment, due: datetime) -> None:
-    """Email the consultant, then record the warning (a failed send is tried again
-    tomorrow; a send that succeeded is not repeated)."""
-    recipients = _retention_recipients(assessment)
+    """Email the consultant (one message per language), then record the warning (a failed
+    send is tried again tomorrow; a send that succeeded is not repeated)."""
     ctx = {
         "assessment": assessment,
         "organization": assessment.organization,
         "due": due,
         "months": settings.PARLEY_RETENTION_MONTHS,
     }
-    if recipients:
-        message = EmailMultiAlternatives(
-            subject=" ".join(render_to_string("emails/retention_warning-subject.txt", ctx).split()),
-            body=render_to_string("emails/retention_warning-body.txt", ctx),
-            to=recipients,
-        )
-        message.attach_alternative(
-            render_to_string("emails/retention_warning-body.html", ctx), "text/html"
-        )
+    for language, recipients in _retention_recipients(assessment).items():
+        with translation.override(language):
+            message = EmailMultiAlternatives(
+                subject=render_subject("emails/retention_warning-subject.txt", ctx),
+                body=render_to_string("emails/retention_warning-body.txt", ctx),
+                to=recipients,
+            )
+            message.attach_alternative(
+                render_to_string("emails/retention_warning-body.html", ctx), "text/html"
+            )
         message.send()
     Assessment.objects.filter(pk=assessment.pk).update(retention_warned_at=timezone.now())

@@ -18,7 +18,9 @@ so, as in production, the web workers only publish it. Without PostgreSQL it pri
 exits 0. BENCH_QUESTIONNAIRES, BENCH_WARMUP, BENCH_BREAKDOWN and BENCH_PORT size and place
 the run; BENCH_QUESTIONNAIRE (SLUG:VERSION, default the latest published version of
 parley-genai) chooses the bank: version 2 adds ten predictions and the felt question, each
-one more autosave (55 questions instead of 44).
+one more autosave (55 questions instead of 44). BENCH_LANGUAGE (e.g. ``de``, ``ja``; default
+blank: English) sets every respondent's language, so the pages render in it from the
+compiled catalogs (``make messages``) and the bank's translation files.
 """
 
 import http.client
@@ -48,6 +50,7 @@ WARMUP = int(os.environ.get("BENCH_WARMUP", "20"))
 BREAKDOWN = int(os.environ.get("BENCH_BREAKDOWN", "50"))  # measured request by request
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BANK = os.environ.get("BENCH_QUESTIONNAIRE", "parley-genai")
+LANGUAGE = os.environ.get("BENCH_LANGUAGE", "")
 TARGET_MS = 50
 CHOICES = ["1", "2", "3", "4", "5"] * 6 + ["dk"]
 STATIC_ROOT = str(Path(tempfile.gettempdir()) / "parley-bench-static")
@@ -151,8 +154,8 @@ def _create_links(count: int) -> list[str]:
             questionnaire=questionnaire,
             title=f"Bench {n}",
             due_date=timezone.localdate() + timedelta(days=30),
-            ceo=Person(f"ceo{n}@bench.example"),
-            ciso=Person(f"ciso{n}@bench.example"),
+            ceo=Person(f"ceo{n}@bench.example", language=LANGUAGE),
+            ciso=Person(f"ciso{n}@bench.example", language=LANGUAGE),
         )
         assessment_open(assessment=assessment, send_invitations=False)
         for respondent in assessment.respondents.order_by("role"):
@@ -189,7 +192,9 @@ def _query_counts(token: tuple[str, str]) -> dict:
         return response
 
     base = f"/r/{token}/"
-    measure("welcome", "get", base)
+    welcome = measure("welcome", "get", base).content.decode()
+    # the pages really are in BENCH_LANGUAGE (a typo would bench English twice)
+    assert f'<html lang="{LANGUAGE or "en"}"' in welcome, "the pages are not in BENCH_LANGUAGE"
     pages = _page_paths(token)
     for path in pages:
         html = measure("questionnaire page", "get", path).content.decode()
@@ -518,7 +523,7 @@ def main() -> int:
         f"questionnaire: {per_questionnaire:.1f} ms server CPU per completed {items}-item "
         "questionnaire "
         f"(target < {TARGET_MS} ms: {'met' if per_questionnaire < TARGET_MS else 'NOT met'}; "
-        f"{len(measured)} questionnaires, {requests} requests, "
+        f"{len(measured)} questionnaires, {requests} requests, language {LANGUAGE or 'en'}, "
         f"gunicorn 2 workers, PostgreSQL, broker {_env()['CELERY_BROKER_URL'].split(':')[0]})"
     )
     print(

@@ -91,9 +91,14 @@ def without_control_characters(text: str) -> str:
     return _CONTROL.sub(REPLACEMENT, text)
 
 
+# Runs of whitespace but the no-break spaces, which a translation writes on purpose (French
+# "Relance\u00a0: …", "\u202f!") and which break no line.
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u202f]+")
+
+
 def one_line(text: str) -> str:
     """`text` as a single line without control characters (an email subject, a header)."""
-    return " ".join(without_control_characters(text).split())
+    return _BREAKING_SPACE.sub(" ", without_control_characters(text)).strip(" ")
 
 
 class RefuseControlCharactersMixin:

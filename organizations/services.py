@@ -10,6 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
@@ -90,9 +91,12 @@ def _send_invite(organization, inviter, user, link) -> None:
         "set_password_link": link,
         "login_url": settings.PARLEY_BASE_URL + reverse("login"),
     }
-    subject = render_subject("emails/colleague_invite-subject.txt", ctx)
-    text = render_to_string("emails/colleague_invite-body.txt", ctx)
-    html = render_to_string("emails/colleague_invite-body.html", ctx)
+    # In the language the colleague chose, if they are a user already; else the inviter's
+    # (the request's, still active when this runs on commit).
+    with translation.override(user.language or translation.get_language()):
+        subject = render_subject("emails/colleague_invite-subject.txt", ctx)
+        text = render_to_string("emails/colleague_invite-body.txt", ctx)
+        html = render_to_string("emails/colleague_invite-body.html", ctx)
     message = EmailMultiAlternatives(subject, text, to=[user.email])
     message.attach_alternative(html, "text/html")
     message.send()

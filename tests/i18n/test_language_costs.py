@@ -17,6 +17,7 @@ from tests.assessments.test_queries import PAGE, VISIT
 from tests.services import require_postgres
 
 from .banks import bank_with_translations, load, translation_of
+from .catalogs import require_catalogs
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,29 @@ def test_the_saved_answers_read_by_hand_carry_their_language(german, client):
     by_orm = sorted(respondent.answers.values_list("question_id", *linksql.ANSWER_COLUMNS))
     assert by_hand == by_orm
     assert by_hand[0][-1] == "de"
+
+
+def _queries_of(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_on_the_shipped_bank_and_catalogs_every_language_costs_what_english_costs(rnd):
+    """The shipped bank files and the real catalogs: welcome, a questionnaire page and the
+    review cost, in German and Japanese, exactly the queries they cost in English."""
+    require_catalogs(["de", "ja"])
+    assert Client().get(rnd.page("ciso", "D1")).status_code == 200  # the layout, once
+    assert Client().get(rnd.url("ceo")).status_code == 200  # the link's first opening, once
+    costs = {}
+    for language in ("en", "de", "ja"):
+        Respondent.objects.filter(assessment=rnd.assessment).update(language=language)
+        client = Client()
+        pages = {"welcome": rnd.url("ceo"), "page": rnd.page("ceo", "D3"),
+                 "review": rnd.url("ceo", "review")}  # fmt: skip
+        costs[language] = {name: _queries_of(client, url) for name, url in pages.items()}
+        body = client.get(rnd.page("ceo", "D3")).content.decode()
+        assert f'<html lang="{language}">' in body
+    assert costs["de"] == costs["en"] == costs["ja"], costs
+    assert costs["en"]["page"] == PAGE  # the pinned English figure (the visit is counted once)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.tasking import Sends
 from organizations.audit import Action, audit_record
 
-from ..access import link_respondent, results_shared
+from ..access import link_respondent, results_shared, speak_respondent_language
 from ..errors import AnswerRefused, AnswersLocked, LinkError, RespondentError
 from ..invitations import SECONDS_PER_ITEM
 from ..models import Question, Respondent
@@ -121,6 +121,8 @@ def link_error(request: HttpRequest, error: LinkError) -> HttpResponse:
     respondent = error.respondent
     ctx = {"error": error, "reason": error.reason, "respondent": respondent}
     if respondent is not None:
+        # A withdrawn or expired link still names its executive: tell them in their language.
+        speak_respondent_language(respondent)
         ctx["assessment"] = respondent.assessment
         ctx["consultant"] = respondent.assessment.created_by
         ctx["expired_at"] = respondent.access_expires_at

@@ -33,7 +33,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q, Value
 from django.db.models.functions import Replace
 from django.template.loader import render_to_string
-from django.utils import dateformat, timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 
 from organizations.audit import Action, audit_record
@@ -146,7 +146,7 @@ def respondent_erase(
             gettext("The %(role)s's personal data was already erased on %(date)s.")
             % {
                 "role": locked.get_role_display(),
-                "date": dateformat.format(timezone.localtime(locked.erased_at), "d F Y"),
+                "date": formats.date_format(timezone.localtime(locked.erased_at), "DATE_FORMAT"),
             }
         )
     assessment = locked.assessment

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
-from django.utils import dateformat, timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_noop
 
 from config import handoffs
@@ -326,7 +326,7 @@ def _refuse_locked(respondent: Respondent, now) -> None:
     """Raise AnswersLocked when the respondent may no longer change answers."""
     assessment = respondent.assessment
     if respondent.submitted_at:
-        submitted = dateformat.format(timezone.localtime(respondent.submitted_at), "j F Y")
+        submitted = formats.date_format(timezone.localtime(respondent.submitted_at), "DATE_FORMAT")
         raise AnswersLocked(
             gettext("Your answers were submitted on %(date)s and can no longer be changed.")
             % {"date": submitted}

@@ -15,7 +15,7 @@ is over them, and the comparison says so (`shared_only`).
 import re
 from dataclasses import dataclass, field
 
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -233,10 +233,10 @@ def _shared_note(previous: Assessment, current: Assessment, count: int) -> str:
 
 
 def _label(assessment: Assessment) -> str:
-    # "M Y": the month's abbreviation in the active language ("Dec 2026" in English).
+    # The round's month in the active language's own order ("December 2026", "2026年12月").
     return gettext("%(title)s (%(month)s)") % {
         "title": assessment.title,
-        "month": date_format(assessment.created_at, "M Y"),
+        "month": date_format(assessment.created_at, "YEAR_MONTH_FORMAT"),
     }
 
 

@@ -13,6 +13,7 @@ keys), the functions return plain strings in the active language. Keys ("aligned
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import formats
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,15 +25,17 @@ ROLE_LABELS = {"ceo": _("CEO"), "ciso": _("CISO")}
 
 
 def fixed(value: float | None, decimals: int = 0, *, signed: bool = False) -> str:
-    """`value` rounded half up for display ("n/a" when undefined), with a real minus sign."""
+    """`value` rounded half up for display ("n/a" when undefined), with a real minus sign and
+    the active language's decimal separator ("0.45", "0,45" in German). For people only:
+    exports and the API carry the numbers themselves."""
     if value is None:
         return str(NOT_APPLICABLE)
     quantum = Decimal(1).scaleb(-decimals)
     rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
-    if rounded == 0:
-        rounded = abs(rounded)
-    text = f"{rounded:+}" if signed and rounded else str(rounded)
-    return text.replace("-", MINUS)
+    text = formats.number_format(abs(rounded), decimal_pos=decimals)
+    if rounded < 0:
+        return MINUS + text
+    return "+" + text if signed and rounded else text
 
 
 def percent(fraction: float | None) -> str:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import dateformat, timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
@@ -302,7 +302,10 @@ def _locked_error(respondent: Respondent) -> AnswersLocked:
 def _submitted_when(respondent: Respondent) -> dict[str, str]:
     """The submit's date and time, as the messages about it name them."""
     moment = timezone.localtime(respondent.submitted_at)
-    return {"date": dateformat.format(moment, "j F Y"), "time": dateformat.format(moment, "H:i")}
+    return {
+        "date": formats.date_format(moment, "DATE_FORMAT"),
+        "time": formats.time_format(moment, "TIME_FORMAT"),
+    }
 
 
 def _after_save(request, token, progress: Progress, current) -> str:

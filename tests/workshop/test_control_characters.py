@@ -39,7 +39,7 @@ def test_the_sanitiser_keeps_tabs_newlines_and_any_language():
 def test_workshop_text_is_refused_with_a_clear_message(scored, consultant):
     session = services.workshop_start(assessment=scored, by=consultant)
     d1 = Dimension.objects.get(questionnaire=scored.questionnaire, code="D1")
-    with pytest.raises(ValidationError, match=r"notes contains an invisible control .*U\+000B"):
+    with pytest.raises(ValidationError, match=r"notes contain an invisible control .*U\+000B"):
         services.consensus_save(session=session, dimension=d1, notes="a\x0bb")
     with pytest.raises(ValidationError, match=r"action contains an invisible control .*U\+0001"):
         services.action_add(

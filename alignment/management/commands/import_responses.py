@@ -62,7 +62,7 @@ class Command(BaseCommand):
                 "to the felt question."
             )
         if summary.submitted:
-            who = " and ".join(labels[role] for role in summary.submitted)
+            who = " and ".join(str(labels[role]) for role in summary.submitted)
             self.stdout.write(f"Submitted the {who}.{_scoring_news(sends)}")
 
 

@@ -416,7 +416,8 @@ def _autosave_checked(request, token: str, code: str, comment: str) -> HttpRespo
     try:
         respondent, question = respondent_and_question_for_token(token, code)
     except LinkError as error:
-        return _json({"error": _link_error_text(error)}, error.status)
+        return _link_error_json(error)
+    speak_respondent_language(respondent)  # its refusals, in the page's language
     if question is None:
         return _json({"error": _not_in_questionnaire(code)}, 400)
     try:
@@ -441,7 +442,8 @@ def _autosave_expectation(request, token: str, code: str) -> HttpResponse:
     try:
         respondent, question = respondent_and_question_for_token(token, item_code)
     except LinkError as error:
-        return _json({"error": _link_error_text(error)}, error.status)
+        return _link_error_json(error)
+    speak_respondent_language(respondent)  # its refusals, in the page's language
     try:
         if code == FELT_CODE:
             value, cant_say = parse_expectation(request.POST.get("answer"), None)
@@ -467,6 +469,12 @@ def _predicted_question(respondent: Respondent, question, code: str) -> Question
         if found is not None:
             return found
     raise AnswerRefused(_not_in_questionnaire(code))
+
+
+def _link_error_json(error: LinkError) -> HttpResponse:
+    if error.respondent is not None:
+        speak_respondent_language(error.respondent)
+    return _json({"error": _link_error_text(error)}, error.status)
 
 
 def _not_in_questionnaire(code: str) -> str:

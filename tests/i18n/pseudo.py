@@ -40,6 +40,8 @@ SOURCE_DIRS = (
 # Attributes whose text a person reads or hears; any other attribute (value, name, id, href,
 # data-*) is for the machine. An <input> button's value is its label (INPUT_BUTTONS).
 TEXT_ATTRIBUTES = ("alt", "aria-label", "title", "placeholder", "aria-description")
+# The words a page's script shows (static/js): handed to it in data-msg-* / data-say-*.
+SCRIPT_TEXT_PREFIXES = ("data-msg-", "data-say-")
 INPUT_BUTTONS = ("submit", "button", "reset")
 # Inline elements are part of the sentence around them: a sentence marked as one message with
 # a link or a <strong> in it is one text (one ⟦…⟧), not pieces. Any other tag ends a text.
@@ -163,7 +165,8 @@ class _Text(HTMLParser):
         self._svg += tag == "svg"
         shown = dict(attrs)
         for name, value in attrs:
-            if value and value.strip() and name in TEXT_ATTRIBUTES:
+            read = name in TEXT_ATTRIBUTES or name.startswith(SCRIPT_TEXT_PREFIXES)
+            if value and value.strip() and read:
                 self.pieces.append((" ".join(value.split()), self._svg > 0))
         if tag == "input" and shown.get("type") in INPUT_BUTTONS and shown.get("value"):
             self.pieces.append((shown["value"], False))

@@ -7,11 +7,14 @@ The data allowed on a page is read from the fixture's objects (names, bank wordi
 comments, addresses); the checker itself is tested at the end of this file.
 """
 
+import re
 from datetime import timedelta
 from html import escape
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.shortcuts import render
@@ -177,6 +180,14 @@ def test_no_unmarked_text_reaches_a_respondent(client, world, consultant):
         pages[f"respond:page {dimension.code}"] = _get(client, rnd.page("ceo", dimension.code))
     pages["respond:no such page"] = _get(client, rnd.page("ceo", "D99"), status=404)
     results_token = link_issue(respondent=scored.respondents.get(role="ceo"))
+    # The autosave's refusals, which the questionnaire's script shows as they come.
+    for name, post in {
+        "no such item": {"question": "99.9", "answer": "3"},
+        "not a value": {"question": "1.1", "answer": "9"},
+    }.items():
+        response = client.post(rnd.url("ceo", "autosave"), post)
+        assert response.status_code >= 400, name
+        pages[f"respond:autosave, {name}"] = f"<p>{escape(response.json()['error'])}</p>"
     pages["respond:results pending"] = _get(
         client,
         reverse("workspace:respondent_results", kwargs={"token": rnd.tokens["ceo"]}),
@@ -307,7 +318,9 @@ def test_no_unmarked_text_reaches_sign_in_error_pages_or_emails(
     invitation_send(invitation_id=respondent_remind(respondent=rnd.respondent("ciso")).pk)
     pages |= _mail_pages("reminder email")
     client.post(reverse("password_reset"), {"email": consultant.email}, headers=browser)
+    link = re.search(r"https?://\S+/accounts/reset/\S+/", mail.outbox[0].body).group()
     pages |= _mail_pages("password reset email")
+    pages["choose a password"] = _get(client, urlsplit(link).path, **browser)
     with django_capture_on_commit_callbacks(execute=True):
         colleague_invite(organization=organization, inviter=org_admin,
                          email="new.colleague@client.example", role="consultant")  # fmt: skip
@@ -321,6 +334,9 @@ def test_no_unmarked_text_reaches_sign_in_error_pages_or_emails(
     }  # fmt: skip
     data = _data(world["previous"], scored, rnd.assessment, users=[consultant, org_admin])
     data += ["new.colleague@client.example", settings.PARLEY_BASE_URL]
+    # Django's password rules, worded by Django's own catalog (with their number in, so the
+    # checker cannot look them up there by the text).
+    data += [str(v.get_help_text()) for v in password_validation.get_default_password_validators()]
     _check(pages, data)
 
 
@@ -355,7 +371,8 @@ def test_a_marked_sentence_with_inline_tags_is_one_text():
 
 def test_an_unmarked_string_is_caught_wherever_it_is_read():
     """Unmarked text in a block beside a marked sentence, in an inline element, in each
-    attribute a person reads or hears, in <title>, on an input button: each is caught."""
+    attribute a person reads or hears, in <title>, on an input button, in the words a
+    script shows (data-msg-*, data-say-*): each is caught."""
     page = (
         "<html><head><title>Sign in · Parley</title></head><body>"
         "<p>⟦Marked⟧ <a href='/x'>unmarked link</a></p>"
@@ -363,12 +380,14 @@ def test_an_unmarked_string_is_caught_wherever_it_is_read():
         '<button aria-label="Unmarked label">⟦Go⟧</button>'
         '<input placeholder="Unmarked placeholder">'
         '<input type="submit" value="Unmarked submit">'
+        '<form data-msg-saved="Unmarked script text" data-say-offline="⟦Offline⟧"></form>'
         "<div>⟦One⟧<div>Unmarked block</div></div>"
         "</body></html>"
     )
     assert [text for _page, text in leaks({"p": page}, ["Parley"])] == sorted([
         "Sign in · Parley", "⟦Marked⟧ unmarked link", "Unmarked alt", "Unmarked title",
         "Unmarked label", "Unmarked placeholder", "Unmarked submit", "Unmarked block",
+        "Unmarked script text",
     ])  # fmt: skip
 
 

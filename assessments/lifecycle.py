@@ -36,7 +36,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 
-from organizations.audit import Action, audit_record
+from organizations.audit import Action, audit_record, in_log_language
 from organizations.models import AuditEvent, Membership, Organization
 
 from .models import Assessment, Respondent
@@ -97,7 +97,8 @@ def _remove_files_on_commit(codes: list[str]) -> None:
 
 
 def _role_words(respondent: Respondent) -> str:
-    return f"the {respondent.get_role_display()}"
+    with in_log_language():
+        return f"the {respondent.get_role_display()}"
 
 
 def _scrub_audit(respondent: Respondent) -> int:
@@ -161,13 +162,15 @@ def respondent_erase(
     Respondent.objects.filter(pk=locked.pk).update(
         name="", email="", erased_at=now, revoked_at=now, updated_at=now
     )
+    with in_log_language():
+        role = locked.get_role_display()
     audit_record(
         action=Action.RESPONDENT_ERASED,
         request=request,
         actor=by,
         actor_label="" if (by or request) else label,
         organization=assessment.organization,
-        target=f"{locked.get_role_display()} of assessment {assessment.code}, "
+        target=f"{role} of assessment {assessment.code}, "
         f"answers {'removed' if with_answers else 'kept anonymous'}",
     )
     logger.info("respondent %s erased (%d audit records rewritten)", locked.pk, scrubbed)

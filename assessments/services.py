@@ -17,7 +17,7 @@ from django.utils.translation import gettext, gettext_noop
 from config import handoffs
 from config.tasking import Sends
 from config.text import control_character_problem
-from organizations.audit import Action, audit_record
+from organizations.audit import Action, audit_record, in_log_language
 
 from .bank_translations import BankTranslation, parse_translation
 from .due_dates import refuse_bad_due_date
@@ -800,7 +800,8 @@ def _audit_respondent(action: str, respondent: Respondent, *, request=None, by=N
     """An audit record about one executive, in their organisation's log: done by a signed-in
     user (`by`), through the executive's link (`request` without `by`), or by a command."""
     assessment = respondent.assessment
-    role = respondent.get_role_display()
+    with in_log_language():
+        role = respondent.get_role_display()
     if by is not None:
         label = by.email
     elif request is not None:

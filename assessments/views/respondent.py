@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.tasking import Sends
-from organizations.audit import Action, audit_record
+from organizations.audit import Action, audit_record, in_log_language
 
 from ..access import link_respondent, results_shared, speak_respondent_language
 from ..errors import AnswerRefused, AnswersLocked, LinkError, RespondentError
@@ -89,7 +89,8 @@ def _note_visit(request, response: HttpResponse, respondent: Respondent, token: 
     seen = request.get_signed_cookie(VISIT_COOKIE, default=None, salt=_VISIT_SALT)
     if seen != marker:
         assessment = respondent.assessment
-        role = respondent.get_role_display()
+        with in_log_language():
+            role = respondent.get_role_display()
         audit_record(
             action=Action.LINK_OPENED,
             request=request,

@@ -35,7 +35,7 @@ from assessments.lifecycle import retention_apply
 from assessments.models import Answer, Assessment, Dimension, Question, Respondent
 from assessments.services import respondent_submit
 from config.errors import csrf_failure
-from organizations.models import Organization
+from organizations.models import AuditEvent, Organization
 from organizations.ratelimit import limit_from_settings
 from organizations.services import colleague_invite
 from organizations.views import too_many_requests
@@ -49,6 +49,7 @@ from tests.factories import (
 from tests.services import require_executable
 
 from .pseudo import (
+    OPEN,
     PSEUDO,
     build_pseudo_locale,
     escaped_msgids,
@@ -413,3 +414,21 @@ def test_a_chart_line_may_be_a_piece_of_a_wrapped_name():
         ("chart", "policy and more")
     ]
     assert leaks({"page": "<p>accountability</p>"}, [name]) == [("page", "accountability")]
+
+
+def test_the_audit_log_is_kept_in_english_whatever_the_executive_reads(client, world):
+    """The executive reads in the pseudo language (every marked word bracketed): the records
+    of their link opened, their answers submitted, their invitation sent are in English, like
+    every other record of the log (an admin reads it, in any language)."""
+    rnd = world["open"]
+    _get(client, rnd.url("ciso", "welcome"))
+    invitation_send(invitation_id=invitation_queue(respondent=rnd.respondent("ciso"),
+                                                   kind="invitation").pk)  # fmt: skip
+    answer_everything(client, rnd, "ciso")
+    respondent_submit(respondent=rnd.respondent("ciso"))
+    events = AuditEvent.objects.filter(organization=rnd.assessment.organization)
+    assert events.count() >= 3
+    assert all(OPEN not in e.actor_label + e.target for e in events), [
+        (e.actor_label, e.target) for e in events
+    ]
+    assert events.filter(target__startswith="Invitation to the CISO ").exists()

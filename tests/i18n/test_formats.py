@@ -62,7 +62,7 @@ def test_figures_take_the_languages_decimal_separator():
 def test_no_template_spells_out_a_date_format():
     """A spelled-out format ("j M Y") is English order in every language: name one instead.
     An ISO timestamp (the audit log's) is the same everywhere and may stay."""
-    spelled = re.compile(r'\|date:"(?![A-Z_]+")(?!Y-m-d H:i:s")[^"]*"')
+    spelled = re.compile(r'\|(?:date|time):"(?![A-Z_]+")(?!Y-m-d H:i:s")[^"]*"')
     found = [
         f"{path.relative_to(settings.BASE_DIR)}: {match.group()}"
         for path in Path(settings.BASE_DIR, "templates").rglob("*.*")

@@ -28,8 +28,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from django.utils.dateformat import format as date_format
-from django.utils.translation import gettext, pgettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "benchmarks.json"
 
@@ -109,11 +109,10 @@ class Source:
         if len(parts) == 1:
             return str(parts[0])
         day = date(parts[0], parts[1], parts[2] if len(parts) == 3 else 1)
-        # Django's month names follow the active language (strftime's %B would follow the
-        # process's C locale instead).
+        # The active language's formats (strftime's %B would follow the process's C locale).
         if len(parts) == 3:
-            return date_format(day, pgettext("a survey's date (Django date format)", "j F Y"))
-        return date_format(day, pgettext("a survey's month (Django date format)", "F Y"))
+            return date_format(day, "DATE_FORMAT")
+        return date_format(day, "YEAR_MONTH_FORMAT")
 
     @property
     def citation(self) -> str:

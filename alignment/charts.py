@@ -38,7 +38,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext, pgettext
@@ -98,23 +98,14 @@ def _num(value: float) -> str:
     return "0.0" if text == "-0.0" else text
 
 
-def _round_half_up(value: float, decimals: int) -> str:
-    quantum = Decimal(1).scaleb(-decimals)
-    return str(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
 def fmt_index(value: float | None) -> str:
     """An alignment index as printed on the charts: "72", or "n/a"."""
-    return str(words.NOT_APPLICABLE) if value is None else _round_half_up(value, 0)
+    return words.fixed(value)
 
 
 def fmt_mean(value: float | None) -> str:
-    """A 1..5 mean as printed on the charts: "4.2" (in German "4,2"), or "n/a"."""
-    return (
-        str(words.NOT_APPLICABLE)
-        if value is None
-        else words.decimal_point(_round_half_up(value, 1))
-    )
+    """A 1..5 mean as printed on the charts: "4.2" ("4,2" in German), or "n/a"."""
+    return words.fixed(value, 1)
 
 
 def _attrs(attrs: Mapping[str, object]) -> str:

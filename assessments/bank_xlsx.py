@@ -20,6 +20,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from django.utils import formats
 from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
@@ -165,7 +166,10 @@ def _open(data: bytes):
     if len(data) > MAX_BYTES:
         raise BankError(
             gettext("The file is %(size)s MB; a bank file may be at most %(limit)s MB.")
-            % {"size": f"{len(data) / 1024 / 1024:.1f}", "limit": MAX_BYTES // 1024 // 1024}
+            % {
+                "size": formats.number_format(len(data) / 1024 / 1024, decimal_pos=1),
+                "limit": MAX_BYTES // 1024 // 1024,
+            }
         )
     buffer = io.BytesIO(data)
     if not zipfile.is_zipfile(buffer):

@@ -8,7 +8,7 @@ for ever and the assessment page errors. Forms, services and the API apply this 
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.utils import dateformat, timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 
 MAX_YEARS_AHEAD = 2
@@ -36,7 +36,7 @@ def due_date_problem(due: date | None, today: date | None = None) -> str | None:
             "The due date is more than %(years)d year away; choose a date up to %(latest)s.",
             "The due date is more than %(years)d years away; choose a date up to %(latest)s.",
             MAX_YEARS_AHEAD,
-        ) % {"years": MAX_YEARS_AHEAD, "latest": dateformat.format(latest, "j F Y")}
+        ) % {"years": MAX_YEARS_AHEAD, "latest": formats.date_format(latest, "DATE_FORMAT")}
     return None
 
 

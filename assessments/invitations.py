@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from config.tasking import enqueue_on_commit
-from organizations.audit import Action, audit_record
+from organizations.audit import Action, audit_record, in_log_language
 from organizations.emails import render_subject
 
 from .models import Assessment, Invitation, Respondent
@@ -159,14 +159,14 @@ def _audit_sent(invitation: Invitation) -> None:
     respondent = invitation.respondent
     assessment = respondent.assessment
     sender = invitation.created_by
-    role = respondent.get_role_display()
+    with in_log_language():
+        role, kind = respondent.get_role_display(), invitation.get_kind_display()
     audit_record(
         action=Action.INVITATION_SENT,
         actor=sender,
         actor_label=sender.email if sender else "Parley (automatic)",
         organization=assessment.organization,
-        target=f"{invitation.get_kind_display()} to the {role} {invitation.email}, "
-        f"assessment {assessment.code}",
+        target=f"{kind} to the {role} {invitation.email}, assessment {assessment.code}",
     )
 
 

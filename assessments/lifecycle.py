@@ -33,10 +33,10 @@ from django.db import transaction
 from django.db.models import F, Max, Q, Value
 from django.db.models.functions import Replace
 from django.template.loader import render_to_string
-from django.utils import dateformat, timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 
-from organizations.audit import Action, audit_record
+from organizations.audit import Action, audit_record, in_log_language
 from organizations.emails import render_subject
 from organizations.models import AuditEvent, Membership, Organization
 
@@ -98,7 +98,8 @@ def _remove_files_on_commit(codes: list[str]) -> None:
 
 
 def _role_words(respondent: Respondent) -> str:
-    return f"the {respondent.get_role_display()}"
+    with in_log_language():
+        return f"the {respondent.get_role_display()}"
 
 
 def _scrub_audit(respondent: Respondent) -> int:
@@ -147,7 +148,7 @@ def respondent_erase(
             gettext("The %(role)s's personal data was already erased on %(date)s.")
             % {
                 "role": locked.get_role_display(),
-                "date": dateformat.format(timezone.localtime(locked.erased_at), "d F Y"),
+                "date": formats.date_format(timezone.localtime(locked.erased_at), "DATE_FORMAT"),
             }
         )
     assessment = locked.assessment
@@ -162,13 +163,15 @@ def respondent_erase(
     Respondent.objects.filter(pk=locked.pk).update(
         name="", email="", erased_at=now, revoked_at=now, updated_at=now
     )
+    with in_log_language():
+        role = locked.get_role_display()
     audit_record(
         action=Action.RESPONDENT_ERASED,
         request=request,
         actor=by,
         actor_label="" if (by or request) else label,
         organization=assessment.organization,
-        target=f"{locked.get_role_display()} of assessment {assessment.code}, "
+        target=f"{role} of assessment {assessment.code}, "
         f"answers {'removed' if with_answers else 'kept anonymous'}",
     )
     logger.info("respondent %s erased (%d audit records rewritten)", locked.pk, scrubbed)

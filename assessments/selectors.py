@@ -527,8 +527,12 @@ def bank_from_questionnaire(questionnaire: Questionnaire) -> BankData:
         content_hash=questionnaire.content_hash,
         felt=felt,
     )
+    # The scales too (rebuilt from the items), as a file gives them: a translation is checked
+    # against them when this bank is loaded again (questionnaire_load).
     return replace(
-        bank, translations=_stored_translations(bank, questionnaire, dimensions, questions)
+        bank,
+        scales=bank_scales(bank),
+        translations=_stored_translations(bank, questionnaire, dimensions, questions),
     )
 
 

@@ -11,13 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
-from django.utils import dateformat, timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_noop
 
 from config import handoffs
 from config.tasking import Sends
 from config.text import control_character_problem
-from organizations.audit import Action, audit_record
+from organizations.audit import Action, audit_record, in_log_language
 
 from .bank_translations import BankTranslation, parse_translation
 from .due_dates import refuse_bad_due_date
@@ -326,7 +326,7 @@ def _refuse_locked(respondent: Respondent, now) -> None:
     """Raise AnswersLocked when the respondent may no longer change answers."""
     assessment = respondent.assessment
     if respondent.submitted_at:
-        submitted = dateformat.format(timezone.localtime(respondent.submitted_at), "j F Y")
+        submitted = formats.date_format(timezone.localtime(respondent.submitted_at), "DATE_FORMAT")
         raise AnswersLocked(
             gettext("Your answers were submitted on %(date)s and can no longer be changed.")
             % {"date": submitted}
@@ -800,7 +800,8 @@ def _audit_respondent(action: str, respondent: Respondent, *, request=None, by=N
     """An audit record about one executive, in their organisation's log: done by a signed-in
     user (`by`), through the executive's link (`request` without `by`), or by a command."""
     assessment = respondent.assessment
-    role = respondent.get_role_display()
+    with in_log_language():
+        role = respondent.get_role_display()
     if by is not None:
         label = by.email
     elif request is not None:

@@ -2,8 +2,10 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils import translation
 
 from config.redaction import redact
 
@@ -11,6 +13,12 @@ from .models import AuditEvent
 
 logger = logging.getLogger("parley.audit")
 Action = AuditEvent.Action
+
+
+def in_log_language():
+    """The audit log is kept in English, whoever's language the request speaks: a record's
+    words (a role, a kind of email) are worded inside this, not in an executive's German."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def client_ip(request) -> str | None:

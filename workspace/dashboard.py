@@ -70,7 +70,7 @@ class RoundRow:
         if age < timedelta(minutes=1):
             return gettext("just now")
         if age > timedelta(days=30):
-            return date_format(timezone.localtime(self.last_activity), "j M Y")
+            return date_format(timezone.localtime(self.last_activity), "SHORT_DATE_FORMAT")
         return gettext("%(time)s ago") % {"time": timesince(self.last_activity, depth=1)}
 
 

@@ -15,8 +15,7 @@ is over them, and the comparison says so (`shared_only`).
 import re
 from dataclasses import dataclass, field
 
-from django.utils import formats, translation
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -247,14 +246,11 @@ def _shared_note(previous: Assessment, current: Assessment, count: int) -> str:
 
 
 def _label(assessment: Assessment) -> str:
-    # "M Y": the month's abbreviation ("Dec 2026") in English; the other languages write a
-    # month and year their own way (ja "2026年12月"), Django's YEAR_MONTH_FORMAT.
-    month = (
-        date_format(assessment.created_at, "M Y")
-        if (translation.get_language() or "en").split("-")[0] == "en"
-        else formats.date_format(assessment.created_at, "YEAR_MONTH_FORMAT")
-    )
-    return gettext("%(title)s (%(month)s)") % {"title": assessment.title, "month": month}
+    # The round's month in the active language's own order ("December 2026", "2026年12月").
+    return gettext("%(title)s (%(month)s)") % {
+        "title": assessment.title,
+        "month": date_format(assessment.created_at, "YEAR_MONTH_FORMAT"),
+    }
 
 
 def compare_rounds(

@@ -26,22 +26,16 @@ ROLE_LABELS = {"ceo": _("CEO"), "ciso": _("CISO")}
 
 def fixed(value: float | None, decimals: int = 0, *, signed: bool = False) -> str:
     """`value` rounded half up for display ("n/a" when undefined), with a real minus sign and
-    the active language's decimal separator ("4.2", de/fr/es "4,2")."""
+    the active language's decimal separator ("0.45", "0,45" in German). For people only:
+    exports and the API carry the numbers themselves."""
     if value is None:
         return str(NOT_APPLICABLE)
     quantum = Decimal(1).scaleb(-decimals)
     rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
-    if rounded == 0:
-        rounded = abs(rounded)
-    text = f"{rounded:+}" if signed and rounded else str(rounded)
-    return decimal_point(text.replace("-", MINUS))
-
-
-def decimal_point(text: str) -> str:
-    """A number written with "." as Python writes it, with the active language's decimal
-    separator instead."""
-    separator = formats.get_format("DECIMAL_SEPARATOR")
-    return text if separator == "." else text.replace(".", separator)
+    text = formats.number_format(abs(rounded), decimal_pos=decimals)
+    if rounded < 0:
+        return MINUS + text
+    return "+" + text if signed and rounded else text
 
 
 def percent(fraction: float | None) -> str:

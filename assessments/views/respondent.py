@@ -12,16 +12,16 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import dateformat, timezone
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.tasking import Sends
-from organizations.audit import Action, audit_record
+from organizations.audit import Action, audit_record, in_log_language
 
-from ..access import link_respondent, results_shared
+from ..access import link_respondent, results_shared, speak_respondent_language
 from ..errors import AnswerRefused, AnswersLocked, LinkError, RespondentError
 from ..invitations import SECONDS_PER_ITEM
 from ..models import Question, Respondent
@@ -89,7 +89,8 @@ def _note_visit(request, response: HttpResponse, respondent: Respondent, token: 
     seen = request.get_signed_cookie(VISIT_COOKIE, default=None, salt=_VISIT_SALT)
     if seen != marker:
         assessment = respondent.assessment
-        role = respondent.get_role_display()
+        with in_log_language():
+            role = respondent.get_role_display()
         audit_record(
             action=Action.LINK_OPENED,
             request=request,
@@ -121,6 +122,8 @@ def link_error(request: HttpRequest, error: LinkError) -> HttpResponse:
     respondent = error.respondent
     ctx = {"error": error, "reason": error.reason, "respondent": respondent}
     if respondent is not None:
+        # A withdrawn or expired link still names its executive: tell them in their language.
+        speak_respondent_language(respondent)
         ctx["assessment"] = respondent.assessment
         ctx["consultant"] = respondent.assessment.created_by
         ctx["expired_at"] = respondent.access_expires_at
@@ -300,7 +303,10 @@ def _locked_error(respondent: Respondent) -> AnswersLocked:
 def _submitted_when(respondent: Respondent) -> dict[str, str]:
     """The submit's date and time, as the messages about it name them."""
     moment = timezone.localtime(respondent.submitted_at)
-    return {"date": dateformat.format(moment, "j F Y"), "time": dateformat.format(moment, "H:i")}
+    return {
+        "date": formats.date_format(moment, "DATE_FORMAT"),
+        "time": formats.time_format(moment, "TIME_FORMAT"),
+    }
 
 
 def _after_save(request, token, progress: Progress, current) -> str:
@@ -411,7 +417,8 @@ def _autosave_checked(request, token: str, code: str, comment: str) -> HttpRespo
     try:
         respondent, question = respondent_and_question_for_token(token, code)
     except LinkError as error:
-        return _json({"error": _link_error_text(error)}, error.status)
+        return _link_error_json(error)
+    speak_respondent_language(respondent)  # its refusals, in the page's language
     if question is None:
         return _json({"error": _not_in_questionnaire(code)}, 400)
     try:
@@ -436,7 +443,8 @@ def _autosave_expectation(request, token: str, code: str) -> HttpResponse:
     try:
         respondent, question = respondent_and_question_for_token(token, item_code)
     except LinkError as error:
-        return _json({"error": _link_error_text(error)}, error.status)
+        return _link_error_json(error)
+    speak_respondent_language(respondent)  # its refusals, in the page's language
     try:
         if code == FELT_CODE:
             value, cant_say = parse_expectation(request.POST.get("answer"), None)
@@ -462,6 +470,12 @@ def _predicted_question(respondent: Respondent, question, code: str) -> Question
         if found is not None:
             return found
     raise AnswerRefused(_not_in_questionnaire(code))
+
+
+def _link_error_json(error: LinkError) -> HttpResponse:
+    if error.respondent is not None:
+        speak_respondent_language(error.respondent)
+    return _json({"error": _link_error_text(error)}, error.status)
 
 
 def _not_in_questionnaire(code: str) -> str:

@@ -37,8 +37,19 @@ SOURCE_DIRS = (
     "api",
     "templates",
 )
-# Attributes whose text a person reads or hears.
+# Attributes whose text a person reads or hears; any other attribute (value, name, id, href,
+# data-*) is for the machine. An <input> button's value is its label (INPUT_BUTTONS).
 TEXT_ATTRIBUTES = ("alt", "aria-label", "title", "placeholder", "aria-description")
+# The words a page's script shows (static/js): handed to it in data-msg-* / data-say-*.
+SCRIPT_TEXT_PREFIXES = ("data-msg-", "data-say-")
+INPUT_BUTTONS = ("submit", "button", "reset")
+# Inline elements are part of the sentence around them: a sentence marked as one message with
+# a link or a <strong> in it is one text (one ⟦…⟧), not pieces. Any other tag ends a text.
+INLINE = frozenset(
+    "a abbr b bdi bdo br cite code data dfn em i img kbd mark q s samp small span strong sub"
+    " sup time tspan u var wbr".split()
+)
+HIDDEN = frozenset(("script", "style"))
 _INNERMOST = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
 # Dates are words Django translates itself (`|date`): month and day names are not leaks.
 _CALENDAR = re.compile(
@@ -46,6 +57,9 @@ _CALENDAR = re.compile(
     *calendar.day_abbr]) + r")\b\.?"
 )  # fmt: skip
 _WORD = re.compile(r"[A-Za-z]{2,}")
+# A web address is machine text, never translated (a personal link's token is not fixture data
+# the test can know: only its hash is stored).
+_URL = re.compile(r"https?://\S+")
 
 
 def extract(workdir: Path, locale: str = PSEUDO) -> Path:
@@ -125,67 +139,136 @@ def pseudo_language(locale_path: Path):
 
 
 class _Text(HTMLParser):
-    """The text a person reads or hears on a page: text nodes and the TEXT_ATTRIBUTES."""
+    """The text a person reads or hears on a page: each block's text (its inline content
+    joined, see INLINE), the TEXT_ATTRIBUTES and an input button's value. Each piece is
+    (text, in_svg): a chart's labels are lines of a wrapped name (see leaks)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.pieces: list[str] = []
-        self._skip = 0
+        self.pieces: list[tuple[str, bool]] = []
+        self._buffer: list[str] = []
+        self._hidden = 0
+        self._svg = 0
+
+    def _flush(self):
+        text = " ".join("".join(self._buffer).split())
+        if text:
+            self.pieces.append((text, self._svg > 0))
+        self._buffer = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
-            self._skip += 1
+        if tag not in INLINE:
+            self._flush()
+        elif tag == "br":
+            self._buffer.append(" ")
+        self._hidden += tag in HIDDEN
+        self._svg += tag == "svg"
+        shown = dict(attrs)
         for name, value in attrs:
-            if value and (name in TEXT_ATTRIBUTES or (name == "value" and tag == "button")):
-                self.pieces.append(value)
-            if tag == "input" and name == "value" and ("type", "submit") in attrs and value:
-                self.pieces.append(value)
+            read = name in TEXT_ATTRIBUTES or name.startswith(SCRIPT_TEXT_PREFIXES)
+            if value and value.strip() and read:
+                self.pieces.append((" ".join(value.split()), self._svg > 0))
+        if tag == "input" and shown.get("type") in INPUT_BUTTONS and shown.get("value"):
+            self.pieces.append((shown["value"], False))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in INLINE:
+            self.handle_endtag(tag)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
+        if tag not in INLINE:
+            self._flush()
+        if tag in HIDDEN and self._hidden:
+            self._hidden -= 1
+        if tag == "svg" and self._svg:
+            self._svg -= 1
 
     def handle_data(self, data):
-        if not self._skip and data.strip():
-            self.pieces.append(data)
+        if not self._hidden:
+            self._buffer.append(data)
+
+    def close(self):
+        super().close()
+        self._flush()
 
 
-def visible_text(html: str) -> list[str]:
+def visible_pieces(html: str) -> list[tuple[str, bool]]:
+    """(text, in_svg) for every text a person reads on `html`."""
     parser = _Text()
     parser.feed(html)
     parser.close()
-    return [" ".join(piece.split()) for piece in parser.pieces]
+    return parser.pieces
+
+
+def visible_text(html: str) -> list[str]:
+    return [text for text, _svg in visible_pieces(html)]
+
+
+_GAP = "\x00"  # where a marked span, a datum or a date was taken out of a text
 
 
 def _unmarked(text: str) -> str:
-    """`text` without its bracketed parts (innermost first: a marked sentence may hold a
-    marked word)."""
+    """`text` with its bracketed parts taken out (innermost first: a marked sentence may hold
+    a marked word)."""
     previous = None
     while previous != text:
-        previous, text = text, _INNERMOST.sub(" ", text)
+        previous, text = text, _INNERMOST.sub(_GAP, text)
     return text
 
 
 def _translated_elsewhere(text: str) -> bool:
     """Django's and the libraries' own strings (form errors, allauth) come with their own
-    catalogs: a text that German translates is not ours to mark."""
+    catalogs: a text that German translates is not ours to mark. Unless it is one of ours (the
+    pseudo catalog brackets it): then it showing without brackets means it skipped gettext."""
+    with translation.override(PSEUDO):
+        if translation.gettext(text) != text:
+            return False
     with translation.override("de"):
         return translation.gettext(text) != text
 
 
+def _has_our_words(rest: str, piece: str) -> bool:
+    """Whether what is left of `piece` once marked text and data are out has words that are
+    ours to mark: each stretch left (between the parts taken out) is judged on its own, so a
+    library's label beside a marker ("Password" and a required field's "*") is the
+    library's."""
+    if _translated_elsewhere(piece.strip()):
+        return False
+    stretches = (" ".join(part.split()).strip(" *:·.,;()") for part in rest.split(_GAP))
+    return any(_WORD.search(s) and not _translated_elsewhere(s) for s in stretches)
+
+
+def _words_of(data: Iterable[str]) -> set[str]:
+    """Every run of whole words of every datum: a chart wraps a long name over two or three
+    lines (and ends a cut one with "…"), each line a run of its words."""
+    runs = set()
+    for datum in data:
+        words = datum.split()
+        for i in range(len(words)):
+            for j in range(i + 1, len(words) + 1):
+                runs.add(" ".join(words[i:j]))
+    return runs
+
+
 def leaks(pages: dict[str, str], data: Iterable[str]) -> list[tuple[str, str]]:
     """(page, text) for every visible text of `pages` ({name: html}) with a word outside the
-    brackets that is not part of `data`."""
+    brackets that is not part of `data`. In an <svg>, a line that is a run of whole words of
+    a datum is data too (a wrapped name)."""
     known = sorted({d.strip() for d in data if d and d.strip()}, key=len, reverse=True)
+    runs = None
     found = []
     for name, html in pages.items():
-        for piece in visible_text(html):
-            rest = _unmarked(piece)
+        for piece, in_svg in visible_pieces(html):
+            rest = _URL.sub(_GAP, _unmarked(piece))
+            if in_svg:
+                runs = _words_of(known) if runs is None else runs
+                if rest.strip().rstrip("…").strip() in runs:
+                    continue
             for datum in known:
                 if datum in rest:
-                    rest = rest.replace(datum, " ")
-            rest = _CALENDAR.sub(" ", rest)
-            if _WORD.search(rest) and not _translated_elsewhere(piece.strip()):
+                    rest = rest.replace(datum, _GAP)
+            if _has_our_words(_CALENDAR.sub(_GAP, rest), piece):
                 found.append((name, piece))
     return sorted(set(found))
 

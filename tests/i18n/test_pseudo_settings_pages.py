@@ -23,8 +23,6 @@ from tests.factories import scored_assessment
 from .pseudo import CLOSE, OPEN, PSEUDO, build_pseudo_locale, format_leaks, leaks, pseudo_language
 
 _MAIN = re.compile(r"<main\b.*?</main>", re.DOTALL)
-_INLINE = re.compile(r"</?(?:a|code|strong|em)\b[^>]*>")
-_BUTTON_VALUE = re.compile(r'(<button\b[^>]*?)\svalue="[^"]*"')
 
 
 @pytest.fixture(scope="module")
@@ -33,14 +31,11 @@ def pseudo_locale(tmp_path_factory):
 
 
 def _main(client, url) -> str:
-    """The page's <main>, with inline markup inside sentences (a link, code) dropped: a marked
-    sentence with a link in it is one text, not three. A <button>'s value is what the form
-    sends, never shown: dropped too."""
+    """The page's <main> (the checker reads a sentence with a link in it as one text, and
+    skips a <button>'s value: what the form sends, never shown)."""
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
-    html = _MAIN.search(response.content.decode()).group()
-    html = _INLINE.sub("", html)
-    return _BUTTON_VALUE.sub(r"\1", html)
+    return _MAIN.search(response.content.decode()).group()
 
 
 def _fixture_data(organization, users, *extra) -> list[str]:
@@ -87,14 +82,9 @@ def test_the_admins_pages_show_no_unmarked_text(
         *(f"API token {token.prefix}" for token in org_admin.api_tokens.all()),
         *(token.prefix for token in org_admin.api_tokens.all()),
     )  # fmt: skip
-    # Dates ("1 Dec 2026") are Django's own formats, translated by Django's catalog.
-    found = [(page, text) for page, text in leaks(pages, data)
-             if not re.fullmatch(r"[\d\s:]*[A-Z][a-z]{2}[\d\s:]*", text)]  # fmt: skip
+    # Dates ("1 Dec 2026") are Django's own formats: the checker leaves month names out.
+    found = leaks(pages, data)
     assert not found, format_leaks(found)
-
-
-def _svg_text(svg: str) -> list[str]:
-    return re.findall(r"<(?:text|title|desc)\b[^>]*>([^<]*)<", svg)
 
 
 @pytest.mark.django_db
@@ -116,9 +106,9 @@ def test_charts_and_spreadsheet_headers_are_all_marked(
         headers = [str(column.header) for table in tables for column in table.columns]
     names = [d.name for d in questionnaire_v2.dimensions.all()]
     data = [*names, "Strategy", *(d.code for d in questionnaire_v2.dimensions.all())]
-    pages = {name: "".join(f"<p>{t}</p>" for t in _svg_text(svg)) for name, svg in svgs.items()}
-    # Wrapped dimension names print in pieces: each word of a name is data.
-    data += [word for name in names for word in name.split()]
+    pages = dict(svgs)  # the checker reads an SVG's <text>, <title> and <desc>
+    # Wrapped dimension names print in pieces: the checker takes a chart's line that is a run
+    # of a name's words as data.
     assert not leaks(pages, data), format_leaks(leaks(pages, data))
     for table in tables:
         assert table.title.startswith(OPEN) and table.title.endswith(CLOSE), table.title

@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -193,7 +193,7 @@ def load_benchmarks(path: str | Path | None = None) -> Benchmarks:
     return parse_benchmarks(_read_json(Path(path)))
 
 
-@lru_cache(maxsize=None)  # one entry per language that has a file, plus English
+@cache  # one entry per language that has a file, plus English
 def _load_default(language: str) -> Benchmarks:
     english = _english()
     if language == data_translations.ENGLISH:

@@ -26,7 +26,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from numbers import Real
 from pathlib import Path
 from types import MappingProxyType
@@ -101,7 +101,7 @@ def load_recommendations(path: str | Path | None = None) -> Recommendations:
     return parse_recommendations(_read_json(Path(path)))
 
 
-@lru_cache(maxsize=None)  # one entry per language that has a file, plus English
+@cache  # one entry per language that has a file, plus English
 def _load_default(language: str) -> Recommendations:
     english = _english()
     if language == data_translations.ENGLISH:

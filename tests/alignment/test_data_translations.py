@@ -203,7 +203,9 @@ def test_a_missing_or_blank_text_falls_back_to_english_field_by_field():
     source = english["dimensions"][1]["bands"]["material"]["any"]
     assert entry.action == source["action"]
     assert entry.why == f"[de] {source['why']}"
-    assert data.dimensions["D2"].knowledge_gap.why == english["dimensions"][1]["knowledge_gap"]["why"]
+    assert (
+        data.dimensions["D2"].knowledge_gap.why == english["dimensions"][1]["knowledge_gap"]["why"]
+    )
     assert english == _english(rec)  # the English data is not changed
 
 
@@ -269,6 +271,8 @@ def test_recommend_gives_the_advice_in_the_active_language():
         (found,) = rec.recommend([copy.deepcopy(score)])
     assert (found["action"], found["why"]) == (expected["action"], expected["why"])
     assert found["references"] == list(
-        rec.parse_recommendations(_english(rec)).dimensions["D2"].bands["critical"]
-        ["ceo_more_optimistic"].references
+        rec.parse_recommendations(_english(rec))
+        .dimensions["D2"]
+        .bands["critical"]["ceo_more_optimistic"]
+        .references
     )

@@ -12,24 +12,31 @@ Answers: an integer 1..5 (or its string form "4"), a "don't know" marker (``"dk"
 ``"dont_know"``, ``"don't know"``) or None / absent for unanswered. Only a number can be placed:
 "in_share" is None for don't know and unanswered.
 
-No Django imports: this module is used by the scoring task, the web results page and the PDF.
+The text the report writes about a figure (its ``figure`` statement, ``population`` and
+``note``) is translated: ``benchmarks.<lang>.json`` beside the file holds it per language
+(docs/translations.md), and :func:`load_benchmarks` returns the active language's, each text
+falling back to English. A survey's title and publisher are cited as published.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext
+
+from alignment import data_translations
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "benchmarks.json"
 
@@ -175,25 +182,64 @@ class Benchmarks:
 
 
 def load_benchmarks(path: str | Path | None = None) -> Benchmarks:
-    """Load and validate the benchmark file (the shipped one by default, cached).
+    """Load and validate the benchmark file: the shipped one by default, in the active
+    language (cached per language), or the English file at ``path``.
 
     A bad entry raises ValueError naming the figure (or source) id and the field.
     """
     if path is None:
-        return _load_default()
+        return _load_default(data_translations.active_language(DEFAULT_PATH))
     return parse_benchmarks(_read_json(Path(path)))
 
 
+@cache  # one entry per language that has a file, plus English
+def _load_default(language: str) -> Benchmarks:
+    english = _english()
+    if language == data_translations.ENGLISH:
+        return parse_benchmarks(english)
+    path = data_translations.overlay_path(DEFAULT_PATH, language)
+    merged = translate(english, _read_json(path), language, label=path.name)
+    if merged.missing:
+        logger.warning("%s: %d texts shown in English", path.name, len(merged.missing))
+    return parse_benchmarks(merged.data)
+
+
 @lru_cache(maxsize=1)
-def _load_default() -> Benchmarks:
-    return parse_benchmarks(_read_json(DEFAULT_PATH))
+def _english() -> Any:
+    return _read_json(DEFAULT_PATH)
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"benchmarks file {path}: not valid JSON ({exc})") from exc
+    return data_translations.read_json(path, "benchmarks")
+
+
+def text_template(data: Mapping) -> dict[str, Any]:
+    """The texts of the English file a translation holds: per figure (by ``id``), its
+    ``figure``, its ``population`` and its ``note`` where it has one. Sources have none: a
+    survey is cited by its own title and publisher."""
+    return {
+        "figures": [
+            {
+                "id": fig["id"],
+                "figure": fig["figure"],
+                "population": fig["population"],
+                **({"note": fig["note"]} if fig.get("note") else {}),
+            }
+            for fig in data["figures"]
+        ]
+    }
+
+
+def translate(
+    english: Any, overlay: Any, language: str, *, label: str | None = None
+) -> data_translations.Merged:
+    """The English file's data with a translation's texts in place (the English validated
+    first, so the template is sound; the result by :func:`parse_benchmarks`)."""
+    parse_benchmarks(english)
+    label = label or f"benchmarks.{language}.json"
+    merged = data_translations.merge(english, text_template(english), overlay, language, label)
+    parse_benchmarks(merged.data)
+    return merged
 
 
 def parse_benchmarks(data: Any) -> Benchmarks:

@@ -13,21 +13,28 @@ question bank, one entry per *gap band* and *direction*, plus a "close the knowl
   Medium; a dimension with both a gap and knowledge gaps also gets that entry, at Low.
   A dimension with neither paired items nor knowledge gaps gets nothing.
 
-No Django imports: used by the scoring task, the web results page and the PDF.
+The advice (each entry's ``action`` and ``why``) is translated: ``recommendations.<lang>.json``
+beside the file holds those texts per language (docs/translations.md), and
+:func:`load_recommendations` returns the active language's, each text falling back to English.
+Used by the PDF; its only Django import is the active language.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from numbers import Real
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from alignment import data_translations
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "recommendations.json"
 
@@ -83,26 +90,70 @@ class Recommendations:
 
 
 def load_recommendations(path: str | Path | None = None) -> Recommendations:
-    """Load and validate the recommendations file (the shipped one by default, cached).
+    """Load and validate the recommendations file: the shipped one by default, in the active
+    language (cached per language), or the English file at ``path``.
 
     A bad entry raises ValueError naming the dimension code and the field path, e.g.
     ``recommendations D3: field 'bands.critical.any.lead' ...``.
     """
     if path is None:
-        return _load_default()
+        return _load_default(data_translations.active_language(DEFAULT_PATH))
     return parse_recommendations(_read_json(Path(path)))
 
 
+@cache  # one entry per language that has a file, plus English
+def _load_default(language: str) -> Recommendations:
+    english = _english()
+    if language == data_translations.ENGLISH:
+        return parse_recommendations(english)
+    path = data_translations.overlay_path(DEFAULT_PATH, language)
+    merged = translate(english, _read_json(path), language, label=path.name)
+    if merged.missing:
+        logger.warning("%s: %d texts shown in English", path.name, len(merged.missing))
+    return parse_recommendations(merged.data)
+
+
 @lru_cache(maxsize=1)
-def _load_default() -> Recommendations:
-    return parse_recommendations(_read_json(DEFAULT_PATH))
+def _english() -> Any:
+    return _read_json(DEFAULT_PATH)
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"recommendations file {path}: not valid JSON ({exc})") from exc
+    return data_translations.read_json(path, "recommendations")
+
+
+def text_template(data: Mapping) -> dict[str, Any]:
+    """The texts of the English file a translation holds: per dimension (by ``code``), the
+    knowledge-gap entry's and every band × direction entry's ``action`` and ``why``."""
+
+    def texts(entry: Mapping) -> dict[str, str]:
+        return {"action": entry["action"], "why": entry["why"]}
+
+    return {
+        "dimensions": [
+            {
+                "code": dimension["code"],
+                "knowledge_gap": texts(dimension["knowledge_gap"]),
+                "bands": {
+                    band: {direction: texts(entry) for direction, entry in by_direction.items()}
+                    for band, by_direction in dimension["bands"].items()
+                },
+            }
+            for dimension in data["dimensions"]
+        ]
+    }
+
+
+def translate(
+    english: Any, overlay: Any, language: str, *, label: str | None = None
+) -> data_translations.Merged:
+    """The English file's data with a translation's texts in place (validated both ways: the
+    English first, so the template is sound; the result by :func:`parse_recommendations`)."""
+    parse_recommendations(english)
+    label = label or f"recommendations.{language}.json"
+    merged = data_translations.merge(english, text_template(english), overlay, language, label)
+    parse_recommendations(merged.data)
+    return merged
 
 
 def _err(label: str, field: str, problem: str) -> ValueError:

@@ -147,8 +147,9 @@ def _benchmarks(view: RoundView) -> list[dict]:
 
 
 def _recommendations(view: RoundView) -> list[dict]:
-    """The recommendations, with the file's keys (priority, gap band, lead) and the dimension's
-    name in the reader's language; the advice itself is the file's English."""
+    """The recommendations in the reader's language: the advice from the file's translation
+    (alignment/data/recommendations.<lang>.json), its keys (priority, gap band, lead) worded by
+    the catalog, the dimension's name from the bank."""
     known = recommendations.load_recommendations().dimensions
     names = view.dimension_names()
     rows = [row for row in view.result.dimensions if row["code"] in known]

@@ -11,6 +11,8 @@ links to the source folders.
 """
 
 import calendar
+import functools
+import gettext as stdlib_gettext
 import os
 import re
 from collections.abc import Iterable
@@ -18,7 +20,9 @@ from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
+import django
 import polib
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.test.utils import override_settings
@@ -224,8 +228,26 @@ def _translated_elsewhere(text: str) -> bool:
     with translation.override(PSEUDO):
         if translation.gettext(text) != text:
             return False
-    with translation.override("de"):
-        return translation.gettext(text) != text
+    return any(catalog.gettext(text) != text for catalog in _library_catalogs())
+
+
+@functools.cache
+def _library_catalogs() -> tuple:
+    """The German catalogs of Django and of the installed libraries, read with the standard
+    library's gettext: not ours (LOCALE_PATHS), which translate our own strings and would
+    hide a string that skipped gettext wherever the repository's catalogs are compiled."""
+    ours = {"config", "organizations", "assessments", "alignment", "reports", "workspace", "api"}
+    folders = [Path(django.__file__).parent / "conf" / "locale"]
+    folders += [
+        Path(app.path) / "locale"
+        for app in apps.get_app_configs()
+        if app.name.split(".")[0] not in ours
+    ]
+    return tuple(
+        stdlib_gettext.translation("django", str(folder), languages=["de"], fallback=True)
+        for folder in folders
+        if folder.is_dir()
+    )
 
 
 def _has_our_words(rest: str, piece: str) -> bool:

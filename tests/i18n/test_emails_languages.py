@@ -116,7 +116,7 @@ def test_the_retention_warning_is_in_the_consultants_language(
     assert translated(language, "Hello,") in text and keep in text and keep in unescape(html)
     assert _html_lang(html) == language
     with translation.override(language):
-        date = date_filter(add_months(finished, 6), "j F Y")
+        date = date_filter(add_months(finished, 6), "DATE_FORMAT")
     names = {"title": assessment.title, "organization": organization.name, "date": date}
     english = "Parley: “%(title)s” (%(organization)s) will be deleted on %(date)s"
     assert subject == translated(language, english) % names

@@ -57,6 +57,8 @@ def _setup_django() -> None:
     os.environ["DATABASE_URL"] = f"{SERVER}/{DATABASE}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
     os.environ["DEBUG"] = "false"
+    # With DEBUG off the settings refuse the development key: a throwaway one for the bench.
+    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
     os.environ["LOG_LEVEL"] = "ERROR"
     os.environ["PARLEY_API_THROTTLE_RATE"] = "1000000/minute"
     os.environ.pop("CELERY_BROKER_URL", None)

@@ -47,6 +47,8 @@ TARGET_PEAK_MB = 300
 def _setup_django(media_root: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     os.environ["DEBUG"] = "false"  # DEBUG keeps every query in memory
+    # With DEBUG off the settings refuse the development key: a throwaway one for the bench.
+    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
     os.environ["MEDIA_ROOT"] = media_root
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django

@@ -80,6 +80,8 @@ def _setup_django() -> None:
     os.environ["DATABASE_URL"] = f"{SERVER}/{DATABASE}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
     os.environ["DEBUG"] = "false"  # no query log in memory
+    # With DEBUG off the settings refuse the development key: a throwaway one for the bench.
+    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
     os.environ["LOG_LEVEL"] = "ERROR"  # e.g. kombu's note about the in-memory broker
     os.environ.pop("CELERY_BROKER_URL", None)
     import django

@@ -194,14 +194,9 @@ def load_benchmarks(path: str | Path | None = None) -> Benchmarks:
 
 @cache  # one entry per language that has a file, plus English
 def _load_default(language: str) -> Benchmarks:
-    english = _english()
-    if language == data_translations.ENGLISH:
-        return parse_benchmarks(english)
-    path = data_translations.overlay_path(DEFAULT_PATH, language)
-    merged = translate(english, _read_json(path), language, label=path.name)
-    if merged.missing:
-        logger.warning("%s: %d texts shown in English", path.name, len(merged.missing))
-    return parse_benchmarks(merged.data)
+    return data_translations.in_language(
+        DEFAULT_PATH, language, _english(), translate, parse_benchmarks, logger
+    )
 
 
 @lru_cache(maxsize=1)

@@ -65,6 +65,19 @@ def read_json(path: Path, what: str) -> Any:
         raise ValueError(f"{what} file {path}: not valid JSON ({exc})") from exc
 
 
+def in_language(base: Path, language: str, english: Any, translate, parse, logger) -> Any:
+    """The data of the English file ``base`` in ``language``, parsed: the English as it is, or
+    with the overlay's texts in place (``translate``); a text the overlay lacks stays English
+    and is logged (the callers cache the result per language, so once per process)."""
+    if language == ENGLISH:
+        return parse(english)
+    path = overlay_path(base, language)
+    merged = translate(english, read_json(path, base.stem), language, label=path.name)
+    if merged.missing:
+        logger.warning("%s: %d texts shown in English", path.name, len(merged.missing))
+    return parse(merged.data)
+
+
 def merge(english: Any, template: Mapping, overlay: Any, language: str, label: str) -> Merged:
     """The English data with the overlay's texts in place of the template's.
 

@@ -82,9 +82,15 @@ def link_respondent(token: str) -> Respondent:
 
 
 def speak_respondent_language(respondent: Respondent) -> None:
-    """Activate the respondent's chosen language for the rest of the request."""
-    if respondent.language and translation.check_for_language(respondent.language):
-        translation.activate(respondent.language)
+    """Activate the respondent's chosen language for the rest of the request (not again when
+    it is the one already active, as it is on most of their requests)."""
+    language = respondent.language
+    if (
+        language
+        and language != translation.get_language()
+        and translation.check_for_language(language)
+    ):
+        translation.activate(language)
 
 
 class ResultsNotShared(Exception):

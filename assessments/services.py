@@ -637,14 +637,14 @@ def answer_save(
 # them fails, no row comes back and the caller takes the full path, which says which one.
 # Expiry: a link is live until the later of token_expires_at and the end of the due date
 # (Respondent.access_expires_at); the due date has not ended while it is today or later.
-_AUTOSAVE_POSTGRESQL = (
+_LIVE_ITEM_POSTGRESQL = (
     "WITH target AS ("  # nosec B608 (table names from the models; values are parameters)
     "SELECT r.id AS respondent_id, q.id AS question_id "
     f"FROM {Invitation._meta.db_table} i "
     f"JOIN {Respondent._meta.db_table} r ON r.id = i.respondent_id "
     f"JOIN {Assessment._meta.db_table} a ON a.id = r.assessment_id "
     f"JOIN {Question._meta.db_table} q "
-    "ON q.questionnaire_id = a.questionnaire_id AND q.code = %(code)s "
+    "ON q.questionnaire_id = a.questionnaire_id AND q.code = %(code)s ITEM_CONDITION "
     "WHERE i.token_hash = %(token_hash)s AND i.revoked_at IS NULL AND a.status = %(open)s "
     "AND (r.token_expires_at > %(now)s OR a.due_date >= %(today)s "
     "OR (r.token_expires_at IS NULL AND a.due_date IS NULL))), "
@@ -653,9 +653,26 @@ _AUTOSAVE_POSTGRESQL = (
     "WHERE r.id = target.respondent_id AND r.submitted_at IS NULL AND r.revoked_at IS NULL "
     "RETURNING r.id, target.question_id, "
     "COALESCE(NULLIF(r.language, ''), %(language)s) AS language) "
-    f"INSERT INTO {Answer._meta.db_table} ({_ANSWER_COLUMNS}) "
+)
+_AUTOSAVE_POSTGRESQL = (
+    _LIVE_ITEM_POSTGRESQL.replace("ITEM_CONDITION", "")
+    + f"INSERT INTO {Answer._meta.db_table} ({_ANSWER_COLUMNS}) "  # nosec B608
     "SELECT id, question_id, %(value)s, %(dont_know)s, %(comment)s, language, %(now)s, %(now)s "
     f"FROM still_open {_ON_CONFLICT} RETURNING id"
+)
+# The same for a prediction ("CODE/predicted") of an item that asks for one: the same link,
+# round and lock checks, and the same write as predictions_save (only the prediction's
+# columns; a new row's answer stays empty).
+_PREDICTION_AUTOSAVE_POSTGRESQL = (
+    _LIVE_ITEM_POSTGRESQL.replace("ITEM_CONDITION", "AND q.predict")
+    + f"INSERT INTO {Answer._meta.db_table} "  # nosec B608
+    "(respondent_id, question_id, value, dont_know, comment, predicted_value, "
+    "predicted_cant_say, created_at, updated_at) "
+    "SELECT id, question_id, NULL, FALSE, '', %(value)s, %(cant_say)s, %(now)s, %(now)s "
+    "FROM still_open ON CONFLICT (respondent_id, question_id) DO UPDATE SET "
+    "predicted_value = excluded.predicted_value, "
+    "predicted_cant_say = excluded.predicted_cant_say, updated_at = excluded.updated_at "
+    "RETURNING id"
 )
 
 
@@ -671,20 +688,42 @@ def answer_save_by_link(
         return False
     if not looks_like_token(token) or not ITEM_CODE.match(code):
         return False
-    now = timezone.now()
     params = {
-        "code": code,
-        "token_hash": hash_token(token),
-        "open": Assessment.Status.OPEN,
-        "now": now,
-        "today": timezone.localdate(now),
         "value": value,
         "dont_know": dont_know,
         "comment": comment,
         "language": bank_language(),
     }
+    return _save_by_link(_AUTOSAVE_POSTGRESQL, token, code, params)
+
+
+def prediction_save_by_link(*, token: str, code: str, value: int | None, cant_say: bool) -> bool:
+    """The quick path of a prediction's autosave (item `code`, without "/predicted"), as
+    answer_save_by_link: True when saved in one statement; False when it does not apply or
+    refused to write (including an item that asks for no prediction), and the caller takes
+    the full path (predictions_save), which saves or says why."""
+    if connection.vendor != "postgresql" or _prediction_problem(value, cant_say):
+        return False
+    if not looks_like_token(token) or not ITEM_CODE.match(code):
+        return False
+    params = {"value": value, "cant_say": cant_say, "language": bank_language()}
+    return _save_by_link(_PREDICTION_AUTOSAVE_POSTGRESQL, token, code, params)
+
+
+def _save_by_link(statement: str, token: str, code: str, params: dict) -> bool:
+    """Run one of the autosave statements for the link `token` and item `code` (PostgreSQL);
+    True when it wrote a row."""
+    now = timezone.now()
+    params = {
+        **params,
+        "code": code,
+        "token_hash": hash_token(token),
+        "open": Assessment.Status.OPEN,
+        "now": now,
+        "today": timezone.localdate(now),
+    }
     with connection.cursor() as cursor:
-        cursor.execute(_AUTOSAVE_POSTGRESQL, params)
+        cursor.execute(statement, params)
         return cursor.fetchone() is not None
 
 

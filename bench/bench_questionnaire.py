@@ -212,8 +212,8 @@ PAGES: list[str] = []  # the questionnaire's dimension codes, in order (read aft
 
 
 def _autosave_kind(code: str) -> str:
-    """An answer's autosave (its one-statement quick path), or a prediction's or the felt
-    question's (bank version 2: the full path)."""
+    """An answer's autosave, or a prediction's or the felt question's (bank version 2; a
+    prediction has its own one-statement quick path, the felt question takes the full path)."""
     return "autosave" if code[0].isdigit() and "/" not in code else "prediction autosave"
 
 

@@ -44,6 +44,7 @@ from ..services import (
     answers_save,
     felt_save,
     page_save,
+    prediction_save_by_link,
     respondent_set_language,
     respondent_submit,
 )
@@ -437,9 +438,19 @@ def _autosave_checked(request, token: str, code: str, comment: str) -> HttpRespo
 
 
 def _autosave_expectation(request, token: str, code: str) -> HttpResponse:
-    """The autosave of a prediction ("CODE/predicted") or of the felt question ("felt"):
-    eleven per questionnaire, so they take the full path (every check in Python)."""
+    """The autosave of a prediction ("CODE/predicted") or of the felt question ("felt"). A
+    well-formed prediction through a live link is saved by one statement
+    (prediction_save_by_link), as an answer is; the felt question (once per questionnaire)
+    and anything the quick path does not save take the full path (every check in Python)."""
     item_code = code.removesuffix(PREDICTED_SUFFIX)
+    if code != FELT_CODE:
+        try:
+            value, cant_say = parse_expectation(request.POST.get("answer"), item_code)
+        except AnswerRefused:
+            pass  # the full path reports it, after the link and the item
+        else:
+            if prediction_save_by_link(token=token, code=item_code, value=value, cant_say=cant_say):
+                return _saved(code, cant_say or value is not None)
     try:
         respondent, question = respondent_and_question_for_token(token, item_code)
     except LinkError as error:

@@ -1,9 +1,8 @@
-"""Requests that no page of Parley produces, refused before any view runs; the caching rule
-of every page; and the language of every request."""
+"""Requests that no page of Parley produces, refused before any view runs; and the caching
+rule of every page."""
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import add_never_cache_headers
 from django.views.defaults import bad_request
 
 
@@ -45,26 +44,4 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
-        return response
-
-
-class LanguageMiddleware:
-    """Django's LocaleMiddleware for a site whose URLs carry no language prefix (Parley uses
-    no i18n_patterns): the language cookie or the browser's Accept-Language chooses the
-    language (translation.get_language_from_request), the response says which and varies on
-    Accept-Language. LocaleMiddleware does the same and, on every request, also looks for a
-    language in the path and for i18n_patterns in the URLconf, work this site never needs
-    (a few hundredths of a millisecond of the cheapest request's 0.4 in-process). Should
-    i18n_patterns ever be used, go back to LocaleMiddleware.
-    organizations.middleware.UserLanguageMiddleware then applies a signed-in user's own."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        translation.activate(translation.get_language_from_request(request))
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
-        patch_vary_headers(response, ("Accept-Language",))
-        response.headers.setdefault("Content-Language", translation.get_language())
         return response

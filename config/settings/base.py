@@ -93,9 +93,8 @@ MIDDLEWARE = [
     # After the session, before CommonMiddleware (Django's order): the browser's
     # Accept-Language chooses the language; organizations.middleware.UserLanguageMiddleware
     # then applies a signed-in user's own choice, and the personal-link views the
-    # respondent's (assessments.access). Django's LocaleMiddleware less its i18n_patterns
-    # work (Parley's URLs carry no language prefix).
-    "config.middleware.LanguageMiddleware",
+    # respondent's (assessments.access).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

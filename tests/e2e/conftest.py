@@ -5,6 +5,7 @@ Outside CI a missing Chromium (or playwright) skips these tests; with CI=true it
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,13 @@ def base_url(live_server, settings):
     """The live server's address; the links in emails point to it."""
     settings.PARLEY_BASE_URL = live_server.url
     return live_server.url
+
+
+def go_on(page) -> bool:
+    """Press the questionnaire's "Next" (or, on its last page, "Review") and wait for the page
+    it leads to; True once that is the review."""
+    button = page.locator("button[name=action][value=next], button[name=action][value=review]")
+    last = button.get_attribute("value") == "review"
+    button.click()
+    page.wait_for_url(re.compile(r"/review/$" if last else r"/topics/D\d+/$"))
+    return last

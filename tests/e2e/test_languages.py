@@ -23,7 +23,7 @@ from tests.factories import assessment_with_links
 from tests.i18n.banks import translation_of
 from tests.i18n.catalogs import require_catalogs, translated
 
-from .conftest import PHONE
+from .conftest import PHONE, go_on
 from .test_accessibility import _violations
 
 pytestmark = pytest.mark.e2e
@@ -115,13 +115,8 @@ def _walk_to_the_review(page, value, *, check_page, switch=None):
         answered = _answer_this_page(page, value)
         if switch and page.url.endswith("/topics/D2/"):
             switch(page, answered)
-        button = page.locator("button[name=action][value=next], button[name=action][value=review]")
-        last = button.get_attribute("value") == "review"
-        button.click()
-        if last:
-            page.wait_for_url(re.compile(r"/review/$"))
+        if go_on(page):
             return
-        page.wait_for_url(re.compile(r"/topics/D\d+/$"))
 
 
 def _submit(page, language, respondent):

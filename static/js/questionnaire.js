@@ -177,4 +177,20 @@
       event.returnValue = "";
     }
   });
+
+  // A choice made before this script ran (a quick tap while a slow phone was still loading)
+  // fired no change event here: save it now, or the Next button would leave it behind.
+  function changedSinceLoad(item) {
+    var radios = item.querySelectorAll("input[type=radio]");
+    var comment = item.querySelector("textarea");
+    return Array.prototype.some.call(radios, function (radio) {
+      return radio.checked !== radio.defaultChecked;
+    }) || (comment !== null && comment.value !== comment.defaultValue);
+  }
+  form.querySelectorAll("fieldset[data-code]").forEach(function (item) {
+    if (changedSinceLoad(item)) {
+      save(item);
+    }
+  });
+  form.setAttribute("data-autosave-ready", "1");
 })();

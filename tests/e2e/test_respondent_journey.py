@@ -203,3 +203,29 @@ def test_without_javascript_the_buttons_save_the_whole_page(new_context, links):
         "1.3": (3, False, ""),
         "1.4": (None, True, "Ask finance"),
     }
+
+
+def test_a_choice_made_before_the_script_ran_is_saved_not_left_behind(page, links):
+    """On a slow phone an executive may tap an answer before the autosave script has run.
+    No change event reaches the script then; it must notice the choice when it starts, or
+    the Next button (which only moves on once everything is saved) would lose it."""
+    expect = _expect()
+    held = []
+    page.route("**/js/questionnaire*.js", lambda route: held.append(route))  # hold it back
+    # Deferred scripts hold back DOMContentLoaded, so wait only for the page to arrive.
+    page.goto(links["ceo"] + "topics/D1/", wait_until="commit")
+    _item(page, "1.1").locator('.scale label[for$="-4"]').click()
+    _item(page, "1.2").get_by_label("Comment (optional)").fill("Typed while loading")
+    assert page.locator("form[data-autosave-ready]").count() == 0
+    assert not Answer.objects.exists()
+
+    held[0].continue_()  # the script arrives
+    expect(page.locator("form[data-autosave-ready]")).to_have_count(1)
+    expect(_item(page, "1.1").locator("[data-status]")).to_have_text("Saved")
+    expect(_item(page, "1.2").locator("[data-status]")).to_have_text("Saved")
+    expect(_item(page, "1.3").locator("[data-status]")).to_have_text("")  # untouched
+    stored = {
+        a.question.code: (a.value, a.comment) for a in Answer.objects.select_related("question")
+    }
+    assert stored == {"1.1": (4, ""), "1.2": (None, "Typed while loading")}
+    assert page.errors == []

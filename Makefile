@@ -42,7 +42,7 @@ messages: install
 
 ## make messages-extract: bring every language's catalog up to date with the source (translators' step)
 messages-extract: install
-	$(PY) manage.py makemessages -l de -l fr -l es -l ja --no-obsolete --no-wrap \
+	$(PY) manage.py makemessages -l de -l fr -l es -l ja --no-obsolete --no-location \
 		--ignore 'tests/*' --ignore 'bench/*' --ignore 'node_modules/*' --ignore 'static/*' \
 		--ignore 'staticfiles/*' --ignore 'media*'
 

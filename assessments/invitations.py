@@ -68,7 +68,7 @@ LINK_STATUSES = (Assessment.Status.OPEN, Assessment.Status.SCORED)
 
 def _require_open(assessment: Assessment) -> None:
     if assessment.status not in LINK_STATUSES:
-        status = assessment.get_status_display().lower()
+        status = assessment.status_in_sentence()
         raise ValidationError(
             gettext("Links are only sent for an open assessment (this one is %(status)s).")
             % {"status": status}

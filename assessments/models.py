@@ -196,6 +196,15 @@ class Assessment(models.Model):
         SCORED = "scored", pgettext_lazy("assessment status", "Scored")
         CLOSED = "closed", pgettext_lazy("assessment status", "Closed")
 
+    # The status inside a sentence ("This assessment is scored."): words of their own, since
+    # lower-casing the label is wrong in German (a noun keeps its capital) and elsewhere.
+    STATUS_IN_SENTENCE = {
+        Status.DRAFT: pgettext_lazy("assessment status, within a sentence", "draft"),
+        Status.OPEN: pgettext_lazy("assessment status, within a sentence", "open"),
+        Status.SCORED: pgettext_lazy("assessment status, within a sentence", "scored"),
+        Status.CLOSED: pgettext_lazy("assessment status, within a sentence", "closed"),
+    }
+
     code = models.CharField(max_length=32, unique=True, default=new_public_code, editable=False)
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="assessments"
@@ -255,6 +264,9 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.organization})"
+
+    def status_in_sentence(self) -> str:
+        return str(self.STATUS_IN_SENTENCE[self.status])
 
 
 class Respondent(models.Model):

@@ -296,8 +296,7 @@ def assessment_open(*, assessment: Assessment, by=None, send_invitations: bool =
         return locked
     if locked.status != Assessment.Status.DRAFT:
         raise ValidationError(
-            gettext("This assessment is %(status)s.")
-            % {"status": locked.get_status_display().lower()}
+            gettext("This assessment is %(status)s.") % {"status": locked.status_in_sentence()}
         )
     locked.status = Assessment.Status.OPEN
     locked.opened_at = timezone.now()
@@ -815,7 +814,7 @@ def respondent_reopen(*, respondent: Respondent, by=None, request=None) -> Respo
     locked = Respondent.objects.select_for_update().get(pk=respondent.pk)
     role = locked.get_role_display()
     if assessment.status != Assessment.Status.OPEN:
-        status = assessment.get_status_display().lower()
+        status = assessment.status_in_sentence()
         raise ValidationError(
             gettext(
                 "Only an open round can be reopened (this one is %(status)s): start the next "

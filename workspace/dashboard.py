@@ -224,8 +224,8 @@ class Dashboard:
 
     @property
     def status_label(self) -> str:
-        """The filtered status in words ("" without a filter), for the sentence above the list."""
-        return str(dict(STATUSES).get(self.status, ""))
+        """The filtered status as words within the sentence above the list ("" without one)."""
+        return str(Assessment.STATUS_IN_SENTENCE.get(self.status, ""))
 
 
 def consultant_dashboard(user, *, query: str = "", status: str = "", page=1) -> Dashboard:

@@ -18,6 +18,10 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_title = _("Parley admin")
 
 urlpatterns = [
+    # First: the respondents' questionnaire is most of the traffic (44 autosaves a
+    # questionnaire), and Django tries the patterns in order. Nothing else starts with r/<token>/
+    # but the report (reports.urls) and the results (workspace.urls), found after it.
+    path("r/<str:token>/", include("assessments.respondent_urls")),
     path("", org_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
@@ -51,7 +55,6 @@ urlpatterns = [
     path("organisations/<slug:org_slug>/assessments/", include("assessments.urls")),
     # Question banks for bank editors: import, preview, publish, export (site-wide data).
     path("banks/", include("assessments.bank_urls")),
-    path("r/<str:token>/", include("assessments.respondent_urls")),
     path("deleted-organisations/", include("assessments.lifecycle_urls")),
     # The consultant's workspace and the results pages: dashboard, results, gap map, workshop,
     # rounds, actions, portfolio, exports; and the executives' results by link.

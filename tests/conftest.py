@@ -97,7 +97,11 @@ def live_worker(transactional_db):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    """Rate-limit counters live in the cache (locmem under the test settings)."""
+    """Rate-limit counters and the branding live in the cache (locmem under the test
+    settings), the branding in each process's copy too: each test starts with neither."""
     from django.core.cache import cache
 
+    from organizations.branding import branding_invalidate
+
     cache.clear()
+    branding_invalidate()

@@ -15,7 +15,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.tasking import Sends
@@ -62,7 +61,6 @@ def respondent_view(view):
     """Resolve the link's token to the respondent, or answer with the link's error page."""
 
     @wraps(view)
-    @never_cache
     def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
         try:
             respondent = link_respondent(token)
@@ -389,7 +387,6 @@ def _save_page(
 
 
 @require_POST
-@never_cache
 def autosave(request: HttpRequest, token: str) -> HttpResponse:
     """Save one answer (posted by static/js/questionnaire.js on every change): JSON out.
 

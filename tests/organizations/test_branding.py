@@ -217,3 +217,24 @@ def test_the_contrast_ratio_is_wcags():
     assert round(contrast_ratio("#767676", "#ffffff"), 2) == 4.54  # the AA grey of WebAIM
     with pytest.raises(ValueError, match="not a #rrggbb colour"):
         contrast_ratio("red", "#ffffff")
+
+
+def test_each_process_keeps_its_copy_for_local_seconds_then_reads_a_change_made_elsewhere(
+    monkeypatch,
+):
+    """Another process saving clears the shared cache, not this process's copy: the change
+    shows here once LOCAL_SECONDS have passed, and not a round trip to the cache before."""
+    from django.core.cache import cache
+
+    from organizations import branding
+
+    clock = [1000.0]
+    monkeypatch.setattr(branding, "monotonic", lambda: clock[0])
+    assert current_branding().name == PARLEY_NAME
+    # What branding_update does in another process: the row, then the shared cache cleared.
+    Branding.objects.create(pk=Branding.SINGLETON_ID, **GOOD)
+    cache.delete(branding.CACHE_KEY)
+    clock[0] += branding.LOCAL_SECONDS - 1
+    assert current_branding().name == PARLEY_NAME  # this process's copy, still fresh
+    clock[0] += 2
+    assert current_branding().name == "Acme Advisory"

@@ -4,7 +4,6 @@ executive's (through their personal link, once both have submitted)."""
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from alignment.presentation.model import round_view
@@ -37,7 +36,6 @@ def results(request: HttpRequest, org_slug: str, code: str) -> HttpResponse:
     return render(request, "workspace/results.html", ctx)
 
 
-@never_cache
 @require_GET
 def respondent_results(request: HttpRequest, token: str) -> HttpResponse:
     """The results for an executive, through their link: only once both have submitted

@@ -636,26 +636,29 @@ def answer_save(
 # them fails, no row comes back and the caller takes the full path, which says which one.
 # Expiry: a link is live until the later of token_expires_at and the end of the due date
 # (Respondent.access_expires_at); the due date has not ended while it is today or later.
-_LIVE_ITEM_POSTGRESQL = (
-    "WITH target AS ("  # nosec B608 (table names from the models; values are parameters)
-    "SELECT r.id AS respondent_id, q.id AS question_id "
-    f"FROM {Invitation._meta.db_table} i "
-    f"JOIN {Respondent._meta.db_table} r ON r.id = i.respondent_id "
-    f"JOIN {Assessment._meta.db_table} a ON a.id = r.assessment_id "
-    f"JOIN {Question._meta.db_table} q "
-    "ON q.questionnaire_id = a.questionnaire_id AND q.code = %(code)s ITEM_CONDITION "
-    "WHERE i.token_hash = %(token_hash)s AND i.revoked_at IS NULL AND a.status = %(open)s "
-    "AND (r.token_expires_at > %(now)s OR a.due_date >= %(today)s "
-    "OR (r.token_expires_at IS NULL AND a.due_date IS NULL))), "
-    f"still_open AS (UPDATE {Respondent._meta.db_table} r "
-    "SET started_at = COALESCE(r.started_at, %(now)s), updated_at = %(now)s FROM target "
-    "WHERE r.id = target.respondent_id AND r.submitted_at IS NULL AND r.revoked_at IS NULL "
-    "RETURNING r.id, target.question_id, "
-    "COALESCE(NULLIF(r.language, ''), %(language)s) AS language) "
-)
+def _live_item_postgresql(item_condition: str = "") -> str:
+    """The CTEs shared by the autosave statements; `item_condition` narrows the item."""
+    return (
+        "WITH target AS ("  # nosec B608 (table names from the models; values are parameters)
+        "SELECT r.id AS respondent_id, q.id AS question_id "
+        f"FROM {Invitation._meta.db_table} i "
+        f"JOIN {Respondent._meta.db_table} r ON r.id = i.respondent_id "
+        f"JOIN {Assessment._meta.db_table} a ON a.id = r.assessment_id "
+        f"JOIN {Question._meta.db_table} q "
+        f"ON q.questionnaire_id = a.questionnaire_id AND q.code = %(code)s {item_condition} "
+        "WHERE i.token_hash = %(token_hash)s AND i.revoked_at IS NULL AND a.status = %(open)s "
+        "AND (r.token_expires_at > %(now)s OR a.due_date >= %(today)s "
+        "OR (r.token_expires_at IS NULL AND a.due_date IS NULL))), "
+        f"still_open AS (UPDATE {Respondent._meta.db_table} r "
+        "SET started_at = COALESCE(r.started_at, %(now)s), updated_at = %(now)s FROM target "
+        "WHERE r.id = target.respondent_id AND r.submitted_at IS NULL AND r.revoked_at IS NULL "
+        "RETURNING r.id, target.question_id, "
+        "COALESCE(NULLIF(r.language, ''), %(language)s) AS language) "
+    )
+
+
 _AUTOSAVE_POSTGRESQL = (
-    _LIVE_ITEM_POSTGRESQL.replace("ITEM_CONDITION", "")
-    + f"INSERT INTO {Answer._meta.db_table} ({_ANSWER_COLUMNS}) "  # nosec B608
+    _live_item_postgresql() + f"INSERT INTO {Answer._meta.db_table} ({_ANSWER_COLUMNS}) "  # nosec B608
     "SELECT id, question_id, %(value)s, %(dont_know)s, %(comment)s, language, %(now)s, %(now)s "
     f"FROM still_open {_ON_CONFLICT} RETURNING id"
 )
@@ -663,8 +666,7 @@ _AUTOSAVE_POSTGRESQL = (
 # round and lock checks, and the same write as predictions_save (only the prediction's
 # columns; a new row's answer stays empty).
 _PREDICTION_AUTOSAVE_POSTGRESQL = (
-    _LIVE_ITEM_POSTGRESQL.replace("ITEM_CONDITION", "AND q.predict")
-    + f"INSERT INTO {Answer._meta.db_table} "  # nosec B608
+    _live_item_postgresql("AND q.predict") + f"INSERT INTO {Answer._meta.db_table} "  # nosec B608
     "(respondent_id, question_id, value, dont_know, comment, predicted_value, "
     "predicted_cant_say, created_at, updated_at) "
     "SELECT id, question_id, NULL, FALSE, '', %(value)s, %(cant_say)s, %(now)s, %(now)s "

@@ -51,6 +51,9 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Parley's own apps, in their layer order (docs/architecture.md): each imports only those
+# before it. The architecture and translation tests read this list.
+PARLEY_APPS = ("organizations", "assessments", "alignment", "reports", "workspace", "api")
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -75,12 +78,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "organizations",
-    "assessments",
-    "alignment",
-    "reports",
-    "workspace",
-    "api",
+    *PARLEY_APPS,
 ]
 
 MIDDLEWARE = [

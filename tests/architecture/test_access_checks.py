@@ -6,8 +6,10 @@ a change to who may see what is made in one place."""
 import ast
 from pathlib import Path
 
+from django.conf import settings
+
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("organizations", "assessments", "alignment", "reports", "workspace", "api")
+APPS = settings.PARLEY_APPS
 # The low-level lookups that only the access module (and the selectors defining them) call.
 LOW_LEVEL = {"organization_for_user", "respondent_for_token", "both_submitted"}
 ALLOWED = {

@@ -8,9 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("organizations", "assessments", "alignment", "reports", "workspace", "api")
+APPS = settings.PARLEY_APPS
 
 
 def _function_imports(path: Path):

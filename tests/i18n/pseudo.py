@@ -31,16 +31,7 @@ from django.utils import translation
 PSEUDO = "qps"
 OPEN, CLOSE = "⟦", "⟧"
 # What makemessages reads: the apps, the shared templates and config (no tests, no bench).
-SOURCE_DIRS = (
-    "config",
-    "organizations",
-    "assessments",
-    "alignment",
-    "reports",
-    "workspace",
-    "api",
-    "templates",
-)
+SOURCE_DIRS = ("config", *settings.PARLEY_APPS, "templates")
 # Attributes whose text a person reads or hears; any other attribute (value, name, id, href,
 # data-*) is for the machine. An <input> button's value is its label (INPUT_BUTTONS).
 TEXT_ATTRIBUTES = ("alt", "aria-label", "title", "placeholder", "aria-description")
@@ -236,7 +227,7 @@ def _library_catalogs() -> tuple:
     """The German catalogs of Django and of the installed libraries, read with the standard
     library's gettext: not ours (LOCALE_PATHS), which translate our own strings and would
     hide a string that skipped gettext wherever the repository's catalogs are compiled."""
-    ours = {"config", "organizations", "assessments", "alignment", "reports", "workspace", "api"}
+    ours = {"config", *settings.PARLEY_APPS}
     folders = [Path(django.__file__).parent / "conf" / "locale"]
     folders += [
         Path(app.path) / "locale"
